@@ -1,0 +1,134 @@
+package auth
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+)
+
+// member is one top-level member of a JSON object, as byte offsets.
+type member struct {
+	key                  string
+	keyStart, valueStart int
+	valueEnd             int
+}
+
+// topLevelMembers lists the members of the JSON object in data, in order,
+// with their offsets, and the offset of the closing brace.
+func topLevelMembers(data []byte) ([]member, int, error) {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
+		return nil, 0, errors.New("not a JSON object")
+	}
+	var out []member
+	for dec.More() {
+		before := int(dec.InputOffset())
+		tok, err := dec.Token()
+		if err != nil {
+			return nil, 0, err
+		}
+		key, _ := tok.(string)
+		m := member{key: key, keyStart: before + bytes.IndexByte(data[before:], '"')}
+		var raw json.RawMessage
+		if err := dec.Decode(&raw); err != nil {
+			return nil, 0, err
+		}
+		m.valueEnd = int(dec.InputOffset())
+		m.valueStart = m.valueEnd - len(raw)
+		out = append(out, m)
+	}
+	if _, err := dec.Token(); err != nil {
+		return nil, 0, err
+	}
+	closing := int(dec.InputOffset()) - 1
+	if _, err := dec.Token(); err == nil {
+		return nil, 0, errors.New("trailing data after the JSON object")
+	}
+	return out, closing, nil
+}
+
+// SetStringMember returns data with the top-level member key set to the
+// string value, every other byte kept. An existing key (the last one, when
+// duplicated, as a JSON reader takes the last) has only its value's bytes
+// replaced; a missing key is added as the last member in the file's own
+// style: the indentation and key/value spacing of its other members, on the
+// same line when the file is compact.
+func SetStringMember(data []byte, key, value string) ([]byte, error) {
+	members, closing, err := topLevelMembers(data)
+	if err != nil {
+		return nil, fmt.Errorf("cannot edit: %w", err)
+	}
+	encoded, err := marshalString(value)
+	if err != nil {
+		return nil, err
+	}
+	for i := len(members) - 1; i >= 0; i-- {
+		if m := members[i]; m.key == key {
+			return splice(data, m.valueStart, m.valueEnd, encoded), nil
+		}
+	}
+	encodedKey, err := marshalString(key)
+	if err != nil {
+		return nil, err
+	}
+	if len(members) == 0 {
+		open := bytes.IndexByte(data, '{')
+		inner := data[open+1 : closing]
+		insert := append(append(encodedKey, ':'), encoded...)
+		if bytes.Contains(inner, []byte("\n")) {
+			insert = append(append([]byte("\n  "), append(append(encodedKey, ": "...), encoded...)...), '\n')
+		}
+		return splice(data, open+1, closing, insert), nil
+	}
+	first, last := members[0], members[len(members)-1]
+	lead := leadingSpace(data, first)
+	sep := data[first.keyStart+len(first.keyText(data)) : first.valueStart]
+	insert := make([]byte, 0, len(lead)+len(sep)+len(encodedKey)+len(encoded)+1)
+	insert = append(insert, ',')
+	insert = append(insert, lead...)
+	insert = append(insert, encodedKey...)
+	insert = append(insert, sep...)
+	insert = append(insert, encoded...)
+	return splice(data, last.valueEnd, last.valueEnd, insert), nil
+}
+
+// keyText returns the encoded key of m as it appears in data.
+func (m member) keyText(data []byte) []byte {
+	end := m.keyStart + 1
+	for end < len(data) {
+		switch data[end] {
+		case '\\':
+			end += 2
+			continue
+		case '"':
+			return data[m.keyStart : end+1]
+		}
+		end++
+	}
+	return data[m.keyStart:]
+}
+
+// leadingSpace is the whitespace before the first member's key: "\n  " in an
+// indented file, "" or " " in a compact one.
+func leadingSpace(data []byte, first member) []byte {
+	open := bytes.LastIndexByte(data[:first.keyStart], '{')
+	return data[open+1 : first.keyStart]
+}
+
+func splice(data []byte, from, to int, insert []byte) []byte {
+	out := make([]byte, 0, len(data)-(to-from)+len(insert))
+	out = append(out, data[:from]...)
+	out = append(out, insert...)
+	return append(out, data[to:]...)
+}
+
+func marshalString(s string) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(s); err != nil {
+		return nil, err
+	}
+	return bytes.TrimRight(buf.Bytes(), "\n"), nil
+}

@@ -1,0 +1,335 @@
+package auth
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// expiryKeys are the keys that may carry an account's expiry, in the order
+// the proxy tries them (top level first, then inside a nested "token").
+var expiryKeys = []string{"expired", "expire", "expires_at", "expiresAt", "expiry", "expires"}
+
+// Parse turns the bytes of one auth file into an Account. It never fails: a
+// file that is not a usable JSON object gives an Account with Err set.
+func Parse(file, path string, data []byte) *Account {
+	a := &Account{File: file, Path: path, Size: int64(len(data)), SHA256: sha256.Sum256(data)}
+	fields, err := decodeObject(data)
+	if err != nil {
+		a.Err = err
+		return a
+	}
+	a.fill(fields)
+	return a
+}
+
+// decodeObject checks that data is one JSON object and returns its members.
+// Keys are matched exactly, as the proxy's map lookups do.
+func decodeObject(data []byte) (map[string]json.RawMessage, error) {
+	trimmed := bytes.TrimSpace(data)
+	switch {
+	case len(trimmed) == 0:
+		return nil, errors.New("empty file")
+	case !utf8.Valid(trimmed) && bytes.IndexByte(trimmed, 0) >= 0:
+		return nil, errors.New("not JSON: binary content")
+	case trimmed[0] != '{':
+		if json.Valid(trimmed) {
+			return nil, fmt.Errorf("not a JSON object: the file holds %s", jsonKind(trimmed[0]))
+		}
+		return nil, errors.New("not JSON: does not start with '{'")
+	}
+	var fields map[string]json.RawMessage
+	if err := json.Unmarshal(trimmed, &fields); err != nil {
+		return nil, fmt.Errorf("invalid JSON: %s", describeJSONError(err, trimmed))
+	}
+	return fields, nil
+}
+
+func jsonKind(first byte) string {
+	switch first {
+	case '[':
+		return "an array"
+	case '"':
+		return "a string"
+	case 'n':
+		return "null"
+	case 't', 'f':
+		return "a boolean"
+	default:
+		return "a number"
+	}
+}
+
+// describeJSONError words a decoding error with its position, never quoting
+// the content (which may hold tokens).
+func describeJSONError(err error, data []byte) string {
+	var syn *json.SyntaxError
+	if errors.As(err, &syn) {
+		line := 1 + bytes.Count(data[:min(int(syn.Offset), len(data))], []byte("\n"))
+		return fmt.Sprintf("%s (line %d, byte %d)", syn.Error(), line, syn.Offset)
+	}
+	if strings.Contains(err.Error(), "unexpected end") {
+		return "truncated"
+	}
+	return err.Error()
+}
+
+func (a *Account) fill(f map[string]json.RawMessage) {
+	a.Provider = strings.ToLower(strings.TrimSpace(stringField(f, "type")))
+	a.Email = strings.TrimSpace(stringField(f, "email"))
+	a.AccountID = stringField(f, "account_id")
+	a.ProxyURL = stringField(f, "proxy_url")
+	a.Note = stringField(f, "note")
+	a.Label = stringField(f, "label")
+	a.StoredPlan = textField(f, "plan_type")
+	a.StoredChatGPTPlan = textField(f, "chatgpt_plan_type")
+	a.readDisabled(f)
+	a.readPrefix(f)
+	a.readPriority(f)
+	a.readExclusions(f)
+	a.readAliases(f)
+	a.readExpiry(f)
+	if raw, ok := f["last_refresh"]; ok {
+		if t, ok := parseTime(raw); ok {
+			a.LastRefresh = &t
+		}
+	}
+	a.readIDToken(f)
+}
+
+func (a *Account) ignore(field, reason string) {
+	a.Ignored = append(a.Ignored, IgnoredField{Field: field, Reason: reason})
+}
+
+func (a *Account) readDisabled(f map[string]json.RawMessage) {
+	raw, ok := f["disabled"]
+	if !ok || isNull(raw) {
+		return
+	}
+	if err := json.Unmarshal(raw, &a.Disabled); err != nil {
+		a.ignore("disabled", "not a boolean ("+jsonKind(firstByte(raw))+"); the proxy treats the account as enabled")
+	}
+}
+
+func (a *Account) readPrefix(f map[string]json.RawMessage) {
+	t := textField(f, "prefix")
+	if t.Present && !t.IsString {
+		a.ignore("prefix", "not a string; the proxy ignores it")
+		return
+	}
+	a.Prefix = t.Value
+}
+
+func (a *Account) readPriority(f map[string]json.RawMessage) {
+	raw, ok := f["priority"]
+	if !ok || isNull(raw) {
+		return
+	}
+	var n float64
+	if err := json.Unmarshal(raw, &n); err != nil || n != math.Trunc(n) {
+		a.ignore("priority", "not an integer; the proxy ignores it")
+		return
+	}
+	p := int64(n)
+	a.Priority = &p
+}
+
+// readExclusions reads excluded_models, or the legacy excluded-models when
+// the canonical key is absent. Only a list is honoured, as by the proxy.
+func (a *Account) readExclusions(f map[string]json.RawMessage) {
+	key := "excluded_models"
+	raw, ok := f[key]
+	if !ok {
+		key = "excluded-models"
+		if raw, ok = f[key]; !ok {
+			return
+		}
+	}
+	a.ExcludedModelsKey = key
+	if isNull(raw) {
+		return
+	}
+	var items []json.RawMessage
+	if err := json.Unmarshal(raw, &items); err != nil {
+		a.ignore(key, "not a list ("+jsonKind(firstByte(raw))+"); the proxy ignores it and excludes nothing")
+		return
+	}
+	skipped := 0
+	for _, item := range items {
+		var s string
+		if json.Unmarshal(item, &s) != nil {
+			skipped++
+			continue
+		}
+		if s = strings.TrimSpace(s); s != "" {
+			a.ExcludedModels = append(a.ExcludedModels, s)
+		}
+	}
+	if skipped > 0 {
+		a.ignore(key, fmt.Sprintf("%d item(s) are not strings; the proxy skips them", skipped))
+	}
+}
+
+// readAliases reads model_aliases, or the legacy model-aliases when the
+// canonical key is absent.
+func (a *Account) readAliases(f map[string]json.RawMessage) {
+	key := "model_aliases"
+	raw, ok := f[key]
+	if !ok {
+		key = "model-aliases"
+		if raw, ok = f[key]; !ok {
+			return
+		}
+	}
+	a.ModelAliasesKey = key
+	if isNull(raw) {
+		return
+	}
+	var items []json.RawMessage
+	if err := json.Unmarshal(raw, &items); err != nil {
+		a.ignore(key, "not a list; the proxy ignores it")
+		return
+	}
+	skipped := 0
+	for _, item := range items {
+		var m struct {
+			Name        json.RawMessage `json:"name"`
+			Alias       json.RawMessage `json:"alias"`
+			Fork        json.RawMessage `json:"fork"`
+			DisplayName json.RawMessage `json:"display_name"`
+		}
+		if json.Unmarshal(item, &m) != nil {
+			skipped++
+			continue
+		}
+		al := ModelAlias{
+			Name:        strings.TrimSpace(rawString(m.Name)),
+			Alias:       strings.TrimSpace(rawString(m.Alias)),
+			DisplayName: rawString(m.DisplayName),
+		}
+		_ = json.Unmarshal(m.Fork, &al.Fork)
+		if al.Name == "" || al.Alias == "" {
+			skipped++
+			continue
+		}
+		a.ModelAliases = append(a.ModelAliases, al)
+	}
+	if skipped > 0 {
+		a.ignore(key, fmt.Sprintf("%d entry(ies) lack a string name or alias; the proxy skips them", skipped))
+	}
+}
+
+func (a *Account) readExpiry(f map[string]json.RawMessage) {
+	if t, ok := firstTime(f); ok {
+		a.ExpiresAt = &t
+		return
+	}
+	var token map[string]json.RawMessage
+	if raw, ok := f["token"]; ok && json.Unmarshal(raw, &token) == nil {
+		if t, ok := firstTime(token); ok {
+			a.ExpiresAt = &t
+		}
+	}
+}
+
+func firstTime(f map[string]json.RawMessage) (time.Time, bool) {
+	for _, k := range expiryKeys {
+		if raw, ok := f[k]; ok {
+			if t, ok := parseTime(raw); ok {
+				return t, true
+			}
+		}
+	}
+	return time.Time{}, false
+}
+
+func (a *Account) readIDToken(f map[string]json.RawMessage) {
+	raw, ok := f["id_token"]
+	if !ok || isNull(raw) {
+		return
+	}
+	var s string
+	if json.Unmarshal(raw, &s) != nil {
+		a.IDToken = &IDToken{Err: errors.New("id_token is not a string")}
+		return
+	}
+	if strings.TrimSpace(s) == "" {
+		return
+	}
+	tok := DecodeIDToken(s)
+	a.IDToken = &tok
+}
+
+// parseTime reads RFC 3339 text or a number of Unix seconds (milliseconds
+// when above 1e12).
+func parseTime(raw json.RawMessage) (time.Time, bool) {
+	switch firstByte(raw) {
+	case '"':
+		s := strings.TrimSpace(rawString(raw))
+		for _, layout := range []string{time.RFC3339Nano, "2006-01-02T15:04:05", "2006-01-02 15:04:05", "2006-01-02"} {
+			if t, err := time.Parse(layout, s); err == nil {
+				return t.UTC(), true
+			}
+		}
+		return time.Time{}, false
+	case 'n', 't', 'f', '[', '{', 0:
+		return time.Time{}, false
+	}
+	var n float64
+	if json.Unmarshal(raw, &n) != nil || n <= 0 || math.IsInf(n, 0) || n > 1e17 {
+		return time.Time{}, false
+	}
+	return unixTime(n), true
+}
+
+func unixTime(n float64) time.Time {
+	if n > 1e12 {
+		return time.UnixMilli(int64(n)).UTC()
+	}
+	sec, frac := math.Modf(n)
+	return time.Unix(int64(sec), int64(frac*1e9)).UTC()
+}
+
+func stringField(f map[string]json.RawMessage, key string) string {
+	return rawString(f[key])
+}
+
+func textField(f map[string]json.RawMessage, key string) Text {
+	raw, ok := f[key]
+	if !ok {
+		return Text{}
+	}
+	t := Text{Present: true}
+	if firstByte(raw) == '"' && json.Unmarshal(raw, &t.Value) == nil {
+		t.IsString = true
+	}
+	return t
+}
+
+// rawString returns the JSON string in raw, or "" when raw is not a string.
+func rawString(raw json.RawMessage) string {
+	if firstByte(raw) != '"' {
+		return ""
+	}
+	var s string
+	if json.Unmarshal(raw, &s) != nil {
+		return ""
+	}
+	return s
+}
+
+func firstByte(raw []byte) byte {
+	raw = bytes.TrimSpace(raw)
+	if len(raw) == 0 {
+		return 0
+	}
+	return raw[0]
+}
+
+func isNull(raw json.RawMessage) bool { return firstByte(raw) == 'n' }

@@ -1,0 +1,194 @@
+package auth
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+	"syscall"
+)
+
+// Source is where auth records come from: an auth folder today, the proxy's
+// PostgreSQL store later. Implementations are safe for concurrent use.
+type Source interface {
+	// Describe names the source for people, e.g. the folder path.
+	Describe() string
+	// Scan reads every record. One bad record never fails the scan; it is an
+	// Account with Err set. An error means the source itself is unusable.
+	Scan(ctx context.Context) ([]*Account, error)
+	// Load re-reads one record by file name. ok is false when it no longer
+	// exists (or is no longer an auth file), so callers drop its row.
+	Load(ctx context.Context, file string) (a *Account, ok bool, err error)
+}
+
+// Dir is an auth folder: the top-level *.json files of one directory.
+type Dir struct {
+	Root string // absolute path of the folder
+}
+
+// NewDir returns the auth folder at path, made absolute.
+func NewDir(path string) (*Dir, error) {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return nil, err
+	}
+	return &Dir{Root: abs}, nil
+}
+
+// Describe returns the folder path.
+func (d *Dir) Describe() string { return d.Root }
+
+// IsAuthFileName reports whether a directory entry name is one the proxy
+// would load: ends in .json (any case) and is not a pending .oauth- login.
+func IsAuthFileName(name string) bool {
+	return strings.HasSuffix(strings.ToLower(name), ".json") && !strings.HasPrefix(name, ".oauth-")
+}
+
+// Scan reads every auth file of the folder in parallel (bounded by
+// GOMAXPROCS) and returns them sorted by file name.
+func (d *Dir) Scan(ctx context.Context) ([]*Account, error) {
+	entries, err := os.ReadDir(d.Root)
+	if err != nil {
+		return nil, fmt.Errorf("auth dir: %w", err)
+	}
+	names := make([]string, 0, len(entries))
+	for _, e := range entries {
+		if IsAuthFileName(e.Name()) && !e.IsDir() {
+			names = append(names, e.Name())
+		}
+	}
+	out := make([]*Account, len(names))
+	var next sync.Mutex
+	i := 0
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), max(len(names), 1)) {
+		wg.Go(func() {
+			for ctx.Err() == nil {
+				next.Lock()
+				j := i
+				i++
+				next.Unlock()
+				if j >= len(names) {
+					return
+				}
+				out[j], _ = d.read(names[j])
+			}
+		})
+	}
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	// A symlink to a directory, or a file that vanished, leaves a nil slot.
+	out = slices.DeleteFunc(out, func(a *Account) bool { return a == nil })
+	slices.SortFunc(out, func(a, b *Account) int { return strings.Compare(a.File, b.File) })
+	return out, nil
+}
+
+// Load re-reads one file of the folder.
+func (d *Dir) Load(_ context.Context, file string) (*Account, bool, error) {
+	if file != filepath.Base(file) || !IsAuthFileName(file) {
+		return nil, false, fmt.Errorf("%q is not an auth file name", file)
+	}
+	a, ok := d.read(file)
+	return a, ok, nil
+}
+
+// read opens one file without blocking (a FIFO named x.json must not hang
+// the scan) and parses it. ok is false when the name is not a file to list:
+// it vanished or is a directory.
+func (d *Dir) read(name string) (*Account, bool) {
+	path := filepath.Join(d.Root, name)
+	data, info, err := readAuthFile(path)
+	switch {
+	case errors.Is(err, fs.ErrNotExist), err == nil && info.IsDir():
+		return nil, false
+	case err != nil:
+		a := &Account{File: name, Path: path, Err: err}
+		if info != nil {
+			a.Size, a.ModTime = info.Size(), info.ModTime()
+		}
+		return a, true
+	}
+	a := Parse(name, path, data)
+	a.ModTime = info.ModTime()
+	return a, true
+}
+
+// ReadFile reads an auth file the way a scan does: no blocking on special
+// files, and nothing over MaxFileSize read whole.
+func ReadFile(path string) ([]byte, error) {
+	data, info, err := readAuthFile(path)
+	if err == nil && info.IsDir() {
+		return nil, fmt.Errorf("%s is a directory", path)
+	}
+	return data, err
+}
+
+func readAuthFile(path string) ([]byte, fs.FileInfo, error) {
+	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
+	if err != nil {
+		if info, serr := os.Stat(path); serr == nil && info.IsDir() {
+			return nil, info, nil
+		}
+		return nil, nil, cleanPathError(err)
+	}
+	defer f.Close()
+	info, err := f.Stat()
+	switch {
+	case err != nil:
+		return nil, nil, cleanPathError(err)
+	case info.IsDir():
+		return nil, info, nil
+	case !info.Mode().IsRegular():
+		return nil, info, fmt.Errorf("not a regular file (%s)", fileKind(info.Mode()))
+	case info.Size() > MaxFileSize:
+		return nil, info, fmt.Errorf("file is %s, larger than the 1 MiB limit; not read", byteSize(info.Size()))
+	}
+	data, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
+	if err != nil {
+		return nil, info, cleanPathError(err)
+	}
+	if len(data) > MaxFileSize {
+		return nil, info, errors.New("file grew past the 1 MiB limit while being read; not read")
+	}
+	return data, info, nil
+}
+
+// cleanPathError drops the path from an os error: rows already show it.
+func cleanPathError(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		if errors.Is(pe.Err, fs.ErrNotExist) {
+			return fs.ErrNotExist
+		}
+		return fmt.Errorf("cannot %s: %w", pe.Op, pe.Err)
+	}
+	return err
+}
+
+func fileKind(m fs.FileMode) string {
+	switch {
+	case m&fs.ModeNamedPipe != 0:
+		return "named pipe"
+	case m&fs.ModeSocket != 0:
+		return "socket"
+	case m&fs.ModeDevice != 0:
+		return "device"
+	}
+	return m.Type().String()
+}
+
+func byteSize(n int64) string {
+	if n >= 1<<20 {
+		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
+	}
+	return fmt.Sprintf("%d KiB", n>>10)
+}
