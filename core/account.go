@@ -41,12 +41,12 @@ type Account struct {
 
 // Plan says where an account's plan came from and what decided its tier.
 type Plan struct {
-	Raw        *string `json:"raw"`        // as found in its source
-	Source     *string `json:"source"`     // id_token, plan_type, chatgpt_plan_type or null
-	Stored     *string `json:"stored"`     // the file's plan_type as written
-	IDToken    *string `json:"id_token"`   // the id_token's chatgpt_plan_type
-	Normalized *string `json:"normalized"` // the tier the plan maps to; null when unknown
-	Rule       string  `json:"rule"`       // for people; names the rule set
+	Raw        *string `json:"raw"`           // as found in its source
+	Source     *string `json:"source"`        // id_token, plan_type, chatgpt_plan_type or null
+	Stored     *string `json:"stored"`        // the file's plan_type as written
+	IDToken    *string `json:"id_token_plan"` // the id_token's chatgpt_plan_type
+	Normalized *string `json:"normalized"`    // the tier the plan maps to; null when unknown
+	Rule       string  `json:"rule"`          // for people; names the rule set
 }
 
 // ModelDetail is one visible model with its provenance.

@@ -58,3 +58,7 @@ func TestUpstreamReproducesTheRealProxy(t *testing.T) {
 		}
 	}
 }
+
+func catalogForBench() (catalog.Loaded, error) {
+	return catalog.LoadFile("../testdata/reference/models.json")
+}

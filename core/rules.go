@@ -51,7 +51,7 @@ type RuleSet struct {
 	NotLoaded   []string          // providers the proxy does not load at all
 
 	// Overrides record what the operator changed, for the rule texts.
-	AliasOverrides   map[string]string
+	AliasOverrides  map[string]string
 	UnknownOverride bool
 
 	// ForceModelPrefix is the proxy's force-model-prefix: a prefixed account

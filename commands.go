@@ -1,0 +1,455 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/aymanbagabas/go-udiff"
+
+	"github.com/tierscope/tierscope/auth"
+	"github.com/tierscope/tierscope/catalog"
+	"github.com/tierscope/tierscope/core"
+	"github.com/tierscope/tierscope/demo"
+)
+
+func contextBackground() context.Context { return context.Background() }
+
+func nowUTC() time.Time { return time.Now().UTC() }
+
+// writeJSON prints v as one document. Output is built whole, then written
+// once, so the redaction layer sees every value intact.
+func (c *cli) writeJSON(v any) error {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(v); err != nil {
+		return err
+	}
+	_, err := c.stdout.Write(buf.Bytes())
+	return err
+}
+
+// writeJSONRows prints a JSON array with one compact element per line:
+// valid JSON for scripts, greppable for people.
+func (c *cli) writeJSONRows(rows []*core.Account) error {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	buf.WriteString("[")
+	for i, r := range rows {
+		if i > 0 {
+			buf.WriteString(",")
+		}
+		buf.WriteString("\n")
+		if err := enc.Encode(r); err != nil {
+			return err
+		}
+		buf.Truncate(buf.Len() - 1) // Encode's newline
+	}
+	buf.WriteString("\n]\n")
+	_, err := c.stdout.Write(buf.Bytes())
+	return err
+}
+
+func (c *cli) noArgs() error {
+	if len(c.args) > 0 {
+		return usagef("tierscope %s takes no arguments (got %q)", c.name(), c.args[0])
+	}
+	return nil
+}
+
+func (c *cli) runList() error {
+	if err := c.noArgs(); err != nil {
+		return err
+	}
+	filter := core.Filter{Providers: c.providers.values, Tiers: c.tiers.values, Warnings: c.warnings.values}
+	for _, w := range filter.Warnings {
+		if !slices.Contains(core.WarningCodes, w) {
+			return usagef("--warning %q: unknown code (one of %s)", w, strings.Join(core.WarningCodes, ", "))
+		}
+	}
+	snap, err := c.snapshot()
+	if err != nil {
+		return err
+	}
+	rows := snap.Select(filter)
+	if c.jsonOut {
+		return c.writeJSONRows(rows)
+	}
+	return c.writeText(renderList(rows))
+}
+
+func (c *cli) writeText(s string) error {
+	_, err := c.stdout.Write([]byte(s))
+	return err
+}
+
+// showJSON is `show --json`: the list row plus claims and model details.
+type showJSON struct {
+	*core.Account
+	Claims            *claimsJSON        `json:"claims"`
+	ModelDetails      []core.ModelDetail `json:"model_details"`
+	ModelsWhenEnabled []string           `json:"models_when_enabled"`
+	Notes             []string           `json:"notes"`
+}
+
+type claimsJSON struct {
+	auth.Claims
+	PlanType *string `json:"chatgpt_plan_type"`
+}
+
+func (c *cli) runShow() error {
+	if len(c.args) != 1 {
+		return usagef("tierscope show takes one FILE (a path, or a file name in the auth dir)")
+	}
+	acc, err := c.findAccount(c.args[0])
+	if err != nil {
+		return err
+	}
+	if c.jsonOut {
+		out := showJSON{Account: acc, ModelDetails: acc.Details, ModelsWhenEnabled: acc.WhenEnabled, Notes: acc.Notes}
+		if out.ModelDetails == nil {
+			out.ModelDetails = []core.ModelDetail{}
+		}
+		if out.Notes == nil {
+			out.Notes = []string{}
+		}
+		if tok := acc.Raw.IDToken; tok != nil && tok.Err == nil {
+			cl := &claimsJSON{Claims: tok.Claims}
+			if tok.Claims.PlanType.IsString {
+				cl.PlanType = &tok.Claims.PlanType.Value
+			}
+			out.Claims = cl
+		}
+		return c.writeJSON(out)
+	}
+	return c.writeText(renderShow(acc))
+}
+
+// findAccount resolves FILE: a path (anything with a slash), else a name in
+// the auth dir, else a file in the working directory. The file is resolved
+// with its folder, so duplicate checks see its neighbours.
+func (c *cli) findAccount(arg string) (*core.Account, error) {
+	var candidates []string
+	if strings.ContainsRune(arg, filepath.Separator) {
+		candidates = []string{arg}
+	} else {
+		dir, err := c.authDirPath()
+		if err != nil {
+			return nil, err
+		}
+		candidates = []string{filepath.Join(dir, arg), arg}
+	}
+	for _, p := range candidates {
+		info, err := os.Stat(p)
+		if err != nil || info.IsDir() {
+			continue
+		}
+		abs, err := filepath.Abs(p)
+		if err != nil {
+			return nil, err
+		}
+		rules, err := c.ruleSet()
+		if err != nil {
+			return nil, err
+		}
+		cat, err := c.openCatalog()
+		if err != nil {
+			return nil, err
+		}
+		snap, err := loadSnapshot(&auth.Dir{Root: filepath.Dir(abs)}, cat, rules)
+		if err != nil {
+			return nil, err
+		}
+		if i := snap.Find(filepath.Base(abs)); i >= 0 {
+			return snap.Accounts[i], nil
+		}
+		return nil, usagef("%s is not an auth file (the scan reads *.json files, not .oauth-* ones)", arg)
+	}
+	return nil, usagef("%s: no such auth file", arg)
+}
+
+func (c *cli) runNormalize() error {
+	snap, err := c.snapshot()
+	if err != nil {
+		return err
+	}
+	accounts := snap.Accounts
+	if len(c.args) > 0 {
+		accounts = nil
+		for _, f := range c.args {
+			i := snap.Find(filepath.Base(f))
+			if i < 0 {
+				return usagef("%s: not an auth file in the auth dir", f)
+			}
+			accounts = append(accounts, snap.Accounts[i])
+		}
+	}
+	var out bytes.Buffer
+	changed, failed := 0, 0
+	for _, a := range accounts {
+		w, needed, err := core.PreparePlanWrite(a)
+		if err != nil {
+			failed++
+			fmt.Fprintf(c.stderr, "tierscope: %v\n", err)
+			continue
+		}
+		if !needed {
+			continue
+		}
+		changed++
+		out.WriteString(udiff.Unified("a/"+w.File, "b/"+w.File, string(w.Before), string(w.After)))
+	}
+	if !c.revealSecrets {
+		// Redact the diff as a whole: the writer does too, but a diff is
+		// where secrets would be, so mask it here explicitly.
+		out = *bytes.NewBufferString(auth.Redact(out.String()))
+	}
+	if _, err := c.stdout.Write(out.Bytes()); err != nil {
+		return err
+	}
+	fmt.Fprintf(c.stderr, "%d of %d file(s) would change (%s)", changed, len(accounts), core.PlanTypeKey)
+	if failed > 0 {
+		fmt.Fprintf(c.stderr, "; %d could not be read", failed)
+	}
+	fmt.Fprintln(c.stderr)
+	if changed > 0 {
+		return errChanged
+	}
+	return nil
+}
+
+// catalogJSON is `catalog --json`: freshness, sections and the rules in force.
+type catalogJSON struct {
+	catalog.Freshness
+	EmbeddedDate string    `json:"embedded_date"`
+	Rules        rulesJSON `json:"rules"`
+	BuiltIns     builtIns  `json:"built_ins"`
+}
+
+type rulesJSON struct {
+	Name             string            `json:"name"`
+	UnknownPlan      string            `json:"unknown_plan"`
+	PlanSources      []string          `json:"plan_sources"`
+	Aliases          map[string]string `json:"aliases"`
+	AliasOverrides   map[string]string `json:"alias_overrides"`
+	NotLoaded        []string          `json:"not_loaded"`
+	ForceModelPrefix bool              `json:"force_model_prefix"`
+}
+
+type builtIns struct {
+	Commit string   `json:"commit"`
+	Codex  []string `json:"codex"`
+	XAI    []string `json:"xai"`
+}
+
+func (c *cli) runCatalog() error {
+	if err := c.noArgs(); err != nil {
+		return err
+	}
+	rules, err := c.ruleSet()
+	if err != nil {
+		return err
+	}
+	cat, err := c.openCatalog()
+	if err != nil {
+		return err
+	}
+	fr := catalog.CatalogFreshness(cat, nowUTC(), nil)
+	if !c.jsonOut {
+		return c.writeText(renderCatalog(fr, cat, rules))
+	}
+	out := catalogJSON{
+		Freshness:    fr,
+		EmbeddedDate: catalog.EmbeddedDate.Format("2006-01-02"),
+		Rules: rulesJSON{
+			Name: rules.Name, UnknownPlan: rules.Unknown, PlanSources: rules.PlanSources,
+			Aliases: rules.Aliases, AliasOverrides: nonNilMap(rules.AliasOverrides), NotLoaded: nonNil(rules.NotLoaded),
+			ForceModelPrefix: rules.ForceModelPrefix,
+		},
+		BuiltIns: builtIns{Commit: catalog.BuiltInCommit, Codex: modelIDs(catalog.BuiltIns("codex")), XAI: modelIDs(catalog.BuiltIns("xai"))},
+	}
+	return c.writeJSON(out)
+}
+
+func (c *cli) runDiff() error {
+	if err := c.noArgs(); err != nil {
+		return err
+	}
+	modes := 0
+	for _, s := range []string{c.candidate, c.tierPair, c.rulePair} {
+		if s != "" {
+			modes++
+		}
+	}
+	if modes != 1 {
+		return usagef("tierscope diff needs exactly one of --candidate PATH, --tiers A,B or --rule-sets A,B")
+	}
+	switch {
+	case c.tierPair != "":
+		return c.diffTiers()
+	case c.rulePair != "":
+		return c.diffRuleSets()
+	}
+	return c.diffCandidate()
+}
+
+func splitPair(flagName, v string) (string, string, error) {
+	a, b, ok := strings.Cut(v, ",")
+	a, b = strings.TrimSpace(a), strings.TrimSpace(b)
+	if !ok || a == "" || b == "" || strings.Contains(b, ",") {
+		return "", "", usagef("--%s %q: want two names, A,B", flagName, v)
+	}
+	return a, b, nil
+}
+
+func (c *cli) diffTiers() error {
+	a, b, err := splitPair("tiers", c.tierPair)
+	if err != nil {
+		return err
+	}
+	rules, err := c.ruleSet()
+	if err != nil {
+		return err
+	}
+	cat, err := c.openCatalog()
+	if err != nil {
+		return err
+	}
+	d, err := core.CompareTiers(cat.Catalog, rules, strings.ToLower(a), strings.ToLower(b))
+	if err != nil {
+		return usagef("--tiers: %v", err)
+	}
+	if c.jsonOut {
+		err = c.writeJSON(d)
+	} else {
+		err = c.writeText(renderTierDiff(d))
+	}
+	if err == nil && (len(d.OnlyA) > 0 || len(d.OnlyB) > 0) {
+		return errChanged
+	}
+	return err
+}
+
+func (c *cli) diffRuleSets() error {
+	a, b, err := splitPair("rule-sets", c.rulePair)
+	if err != nil {
+		return err
+	}
+	snap, err := c.snapshot()
+	if err != nil {
+		return err
+	}
+	ra, err := c.ruleSetNamed(a)
+	if err != nil {
+		return err
+	}
+	rb, err := c.ruleSetNamed(b)
+	if err != nil {
+		return err
+	}
+	d := snap.CompareRules(ra, rb)
+	if c.jsonOut {
+		err = c.writeJSON(d)
+	} else {
+		err = c.writeText(renderRuleSetDiff(d, len(snap.Accounts)))
+	}
+	if err == nil && len(d.Accounts) > 0 {
+		return errChanged
+	}
+	return err
+}
+
+// ruleSetNamed is the named rule set with this command line's overrides.
+func (c *cli) ruleSetNamed(name string) (core.RuleSet, error) {
+	saved := c.rules
+	c.rules = name
+	defer func() { c.rules = saved }()
+	return c.ruleSet()
+}
+
+func (c *cli) diffCandidate() error {
+	if strings.HasPrefix(c.candidate, "http://") || strings.HasPrefix(c.candidate, "https://") {
+		return usagef("--candidate: fetching a candidate catalog by URL is not supported yet; download it and pass the file")
+	}
+	cand, err := catalog.LoadFile(c.candidate)
+	if err != nil {
+		return usagef("--candidate: %v", err)
+	}
+	snap, err := c.snapshot()
+	if err != nil {
+		return err
+	}
+	d := snap.CompareCatalog(cand.Catalog)
+	if c.jsonOut {
+		err = c.writeJSON(d)
+	} else {
+		err = c.writeText(renderCatalogDiff(d, snap))
+	}
+	if err == nil && d.Changed() {
+		return errChanged
+	}
+	return err
+}
+
+func (c *cli) runDemo() error {
+	if err := c.noArgs(); err != nil {
+		return err
+	}
+	if c.generate == "" {
+		if c.set["count"] || c.set["seed"] {
+			return usagef("--count and --seed go with --generate DIR")
+		}
+		return c.runDemoTUI()
+	}
+	sum, err := demo.Generate(c.generate, demo.Options{Count: c.count, Seed: c.seed})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(c.stdout, "wrote %d auth files to %s (%d broken, %d with forged signatures); JWKS: %s\n",
+		sum.Files, sum.Dir, sum.Broken, sum.Forged, sum.JWKSPath)
+	return nil
+}
+
+// demoDir generates a fresh demo auth directory in a temp folder.
+func demoDir(count int) (string, error) {
+	dir, err := os.MkdirTemp("", "tierscope-demo-")
+	if err != nil {
+		return "", err
+	}
+	if _, err := demo.Generate(dir, demo.Options{Count: count, Seed: 1}); err != nil {
+		os.RemoveAll(dir)
+		return "", err
+	}
+	return dir, nil
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+func nonNilMap(m map[string]string) map[string]string {
+	if m == nil {
+		return map[string]string{}
+	}
+	return m
+}
+
+func modelIDs(ms []catalog.Model) []string {
+	out := make([]string, len(ms))
+	for i, m := range ms {
+		out[i] = m.ID
+	}
+	return out
+}

@@ -1,0 +1,353 @@
+package main
+
+import (
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/tierscope/tierscope/catalog"
+	"github.com/tierscope/tierscope/core"
+)
+
+const dash = "—"
+
+// table renders aligned columns; it reads well in a terminal and in a pipe.
+func table(header []string, rows [][]string) string {
+	var b strings.Builder
+	tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, strings.Join(header, "\t"))
+	for _, r := range rows {
+		fmt.Fprintln(tw, strings.Join(r, "\t"))
+	}
+	tw.Flush()
+	// tabwriter pads the last column too; trim trailing spaces per line.
+	lines := strings.Split(b.String(), "\n")
+	for i, l := range lines {
+		lines[i] = strings.TrimRight(l, " ")
+	}
+	return strings.Join(lines, "\n")
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return dash
+	}
+	return s
+}
+
+func renderList(rows []*core.Account) string {
+	out := make([][]string, 0, len(rows))
+	for _, a := range rows {
+		plan := dash
+		if a.Plan != nil && a.Plan.Raw != nil {
+			plan = strings.TrimSpace(*a.Plan.Raw)
+		}
+		expires := dash
+		if a.ExpiresAt != nil {
+			expires = a.ExpiresAt.Format("2006-01-02")
+		}
+		codes := make([]string, 0, len(a.Warnings))
+		for _, w := range a.Warnings {
+			codes = append(codes, w.Code)
+		}
+		out = append(out, []string{
+			a.File, orDash(a.Provider), orDash(a.Email), plan, a.Tier,
+			fmt.Sprint(len(a.Models)), expires, strings.Join(codes, ","),
+		})
+	}
+	return table([]string{"FILE", "PROVIDER", "EMAIL", "PLAN", "TIER", "MODELS", "EXPIRES", "WARNINGS"}, out) +
+		fmt.Sprintf("%d account(s)\n", len(rows))
+}
+
+// kv renders "key  value" lines with aligned keys.
+type kv struct {
+	b strings.Builder
+}
+
+func (k *kv) add(key, value string) {
+	fmt.Fprintf(&k.b, "%-13s %s\n", key, value)
+}
+
+func renderShow(a *core.Account) string {
+	var k kv
+	k.add("file", a.File)
+	k.add("path", a.Path)
+	if a.Error != nil {
+		k.add("error", *a.Error)
+		return k.b.String()
+	}
+	k.add("provider", orDash(a.Provider))
+	k.add("email", orDash(a.Email))
+	k.add("account id", orDash(a.AccountID))
+	if p := a.Plan; p != nil {
+		k.add("plan", planLine(p))
+		k.add("rule", p.Rule)
+		k.add("stored", deref(p.Stored))
+		k.add("id_token", deref(p.IDToken))
+	}
+	k.add("tier", a.Tier)
+	if a.Signature != nil {
+		k.add("signature", *a.Signature)
+	}
+	k.add("expires", timeOrDash(a.ExpiresAt))
+	if a.Raw != nil && a.Raw.LastRefresh != nil {
+		k.add("last refresh", a.Raw.LastRefresh.Format(time.RFC3339))
+	}
+	if a.Prefix != "" {
+		k.add("prefix", a.Prefix)
+	}
+	if a.Disabled {
+		k.add("disabled", "yes: registered with no models")
+	}
+	for i, w := range a.Warnings {
+		key := ""
+		if i == 0 {
+			key = "warnings"
+		}
+		k.add(key, fmt.Sprintf("%s [%s] %s", w.Code, w.Severity, w.Message))
+	}
+	for i, n := range a.Notes {
+		key := ""
+		if i == 0 {
+			key = "notes"
+		}
+		k.add(key, n)
+	}
+	label := "models"
+	if a.Disabled {
+		label = "once enabled"
+	}
+	k.add(label, fmt.Sprintf("%d", len(a.WhenEnabled)))
+	for _, d := range a.Details {
+		line := d.ID
+		if d.DisplayName != "" {
+			line += "  " + d.DisplayName
+		}
+		if d.BuiltIn {
+			line += "  (built-in)"
+		}
+		if d.AliasOf != "" {
+			line += "  (alias of " + d.AliasOf + ")"
+		}
+		k.add("", line)
+	}
+	if a.Prefix != "" {
+		k.add("", fmt.Sprintf("each also as %s/<id>", a.Prefix))
+	}
+	if tok := a.Raw.IDToken; tok != nil && tok.Err == nil {
+		c := tok.Claims
+		k.add("claims", "email "+orDash(c.Email))
+		k.add("", "chatgpt account "+orDash(c.AccountID)+" · user "+orDash(c.UserID))
+		k.add("", "subscription "+orDash(c.SubscriptionStart)+" → "+orDash(c.SubscriptionUntil))
+		k.add("", "token issued "+timeOrDash(c.IssuedAt)+" · token expires "+timeOrDash(c.ExpiresAt))
+		for _, o := range c.Organizations {
+			def := ""
+			if o.IsDefault {
+				def = " (default)"
+			}
+			k.add("", fmt.Sprintf("org %s %q %s%s", o.ID, o.Title, o.Role, def))
+		}
+	}
+	return k.b.String()
+}
+
+func planLine(p *core.Plan) string {
+	if p.Raw == nil {
+		return "none"
+	}
+	s := fmt.Sprintf("%q from %s", *p.Raw, *p.Source)
+	if p.Normalized != nil {
+		s += " → " + *p.Normalized
+	} else {
+		s += " (unknown)"
+	}
+	return s
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return dash
+	}
+	return fmt.Sprintf("%q", *s)
+}
+
+func timeOrDash(t *time.Time) string {
+	if t == nil {
+		return dash
+	}
+	return t.UTC().Format(time.RFC3339)
+}
+
+func renderCatalog(f catalog.Freshness, l catalog.Loaded, rules core.RuleSet) string {
+	var k kv
+	where := f.Source
+	if f.URL != "" {
+		where += " " + f.URL
+	} else if f.Path != "" {
+		where += " " + f.Path
+	}
+	k.add("source", where)
+	k.add("fetched", f.FetchedAt.UTC().Format(time.RFC3339))
+	k.add("checked", fmt.Sprintf("%s (%s ago, %s)", f.CheckedAt.UTC().Format(time.RFC3339), humanAge(f.Age), f.Level))
+	if f.ETag != "" {
+		k.add("etag", f.ETag)
+	}
+	k.add("sha256", f.SHA256[:min(12, len(f.SHA256))])
+	k.add("rules", rules.Describe())
+	k.add("built-ins", fmt.Sprintf("codex %s; xai %s (proxy %s)",
+		strings.Join(modelIDs(catalog.BuiltIns("codex")), " "), strings.Join(modelIDs(catalog.BuiltIns("xai")), " "), catalog.BuiltInCommit))
+	rows := [][]string{}
+	for _, name := range l.Catalog.Sections() {
+		rows = append(rows, []string{name, fmt.Sprint(f.Counts[name])})
+	}
+	return k.b.String() + "\n" + table([]string{"SECTION", "MODELS"}, rows)
+}
+
+func humanAge(d time.Duration) string {
+	switch {
+	case d >= 48*time.Hour:
+		return fmt.Sprintf("%dd", int(d.Hours()/24))
+	case d >= time.Hour:
+		return fmt.Sprintf("%dh", int(d.Hours()))
+	case d >= time.Minute:
+		return fmt.Sprintf("%dm", int(d.Minutes()))
+	}
+	return fmt.Sprintf("%ds", int(d.Seconds()))
+}
+
+func renderTierDiff(d core.TierDiff) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "only in %s (%d): %s\n", d.A, len(d.OnlyA), orDash(strings.Join(d.OnlyA, " ")))
+	fmt.Fprintf(&b, "only in %s (%d): %s\n", d.B, len(d.OnlyB), orDash(strings.Join(d.OnlyB, " ")))
+	return b.String()
+}
+
+// changeGroup gathers accounts with the same tier and the same change.
+type changeGroup struct {
+	tier           string
+	added, removed []string
+	files          []string
+}
+
+func groupChanges(key func(i int) (tier string, added, removed []string, file string), n int) []*changeGroup {
+	groups := map[string]*changeGroup{}
+	var order []*changeGroup
+	for i := range n {
+		tier, added, removed, file := key(i)
+		k := tier + "\x00" + strings.Join(added, ",") + "\x00" + strings.Join(removed, ",")
+		g, ok := groups[k]
+		if !ok {
+			g = &changeGroup{tier: tier, added: added, removed: removed}
+			groups[k] = g
+			order = append(order, g)
+		}
+		g.files = append(g.files, file)
+	}
+	sort.SliceStable(order, func(i, j int) bool { return len(order[i].files) > len(order[j].files) })
+	return order
+}
+
+func (g *changeGroup) write(b *strings.Builder) {
+	var parts []string
+	if len(g.added) > 0 {
+		parts = append(parts, "gain "+strings.Join(g.added, " "))
+	}
+	if len(g.removed) > 0 {
+		parts = append(parts, "lose "+strings.Join(g.removed, " "))
+	}
+	if len(parts) == 0 {
+		parts = append(parts, "keep the same models")
+	}
+	fmt.Fprintf(b, "  %d %s account(s) %s\n", len(g.files), g.tier, strings.Join(parts, "; "))
+	const shown = 5
+	for _, f := range g.files[:min(shown, len(g.files))] {
+		fmt.Fprintf(b, "      %s\n", f)
+	}
+	if len(g.files) > shown {
+		fmt.Fprintf(b, "      … and %d more (--json lists all)\n", len(g.files)-shown)
+	}
+}
+
+func renderCatalogDiff(d core.CatalogDiff, snap *core.Snapshot) string {
+	var b strings.Builder
+	names := make([]string, 0, len(d.Sections))
+	for name := range d.Sections {
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	if len(names) == 0 {
+		b.WriteString("catalog: no section changes\n")
+	}
+	for _, name := range names {
+		s := d.Sections[name]
+		fmt.Fprintf(&b, "%s:", name)
+		for _, id := range s.Added {
+			fmt.Fprintf(&b, " +%s", id)
+		}
+		for _, id := range s.Removed {
+			fmt.Fprintf(&b, " −%s", id)
+		}
+		for _, ch := range s.Changed {
+			fmt.Fprintf(&b, " ~%s(%s)", ch.ID, strings.Join(ch.Fields, ","))
+		}
+		b.WriteString("\n")
+	}
+	fmt.Fprintf(&b, "\n%d of %d account(s) change\n", len(d.Accounts), len(snap.Accounts))
+	groups := groupChanges(func(i int) (string, []string, []string, string) {
+		a := d.Accounts[i]
+		return a.Tier, a.Added, a.Removed, a.File
+	}, len(d.Accounts))
+	for _, g := range groups {
+		g.write(&b)
+	}
+	return b.String()
+}
+
+func renderRuleSetDiff(d core.RuleSetDiff, total int) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%d of %d account(s) change from %s to %s\n", len(d.Accounts), total, d.A, d.B)
+	groups := groupChanges(func(i int) (string, []string, []string, string) {
+		a := d.Accounts[i]
+		return a.From.Tier + "→" + a.To.Tier, a.Added, a.Removed, a.File
+	}, len(d.Accounts))
+	for _, g := range groups {
+		g.write(&b)
+	}
+	return b.String()
+}
+
+const usageText = `tierscope: plans, tiers and visible models of a CLIProxyAPI auth directory
+
+Usage:
+  tierscope [--auth-dir DIR]                 the TUI (default dir: $TIERSCOPE_AUTH_DIR or ~/.cli-proxy-api)
+  tierscope demo                             the TUI on a generated demo directory, offline
+  tierscope demo --generate DIR [--count N] [--seed S]
+                                             write a realistic demo auth directory
+  tierscope list [--json] [--provider P] [--tier T] [--warning CODE]
+                                             every account, resolved (filters repeatable)
+  tierscope show FILE [--json]               one account in full
+  tierscope normalize [FILE...]              dry run: the unified diff of what a write would change
+  tierscope catalog [--json]                 catalog freshness, sections and the rules in force
+  tierscope diff --candidate PATH [--json]   current vs candidate catalog, per section and per account
+  tierscope diff --tiers A,B [--json]        models in tier A not in B, and in B not in A
+  tierscope diff --rule-sets A,B [--json]    per account, what changes from rule set A to B
+
+Global flags (each also as TIERSCOPE_<FLAG>, e.g. TIERSCOPE_AUTH_DIR; a flag wins):
+  --auth-dir DIR            the proxy's auth directory
+  --catalog FILE            use this models.json (validated; no network)
+  --cache-dir DIR           catalog cache (default: the user cache dir's tierscope folder)
+  --rules pr2024|upstream   rule set (default pr2024)
+  --unknown-plan union|free|pro
+                            policy for unknown plans (default: the rule set's)
+  --plan-alias RAW=TIER     map a raw plan to a tier (repeatable)
+  --force-model-prefix      prefixed accounts serve only prefix/id, as the proxy's force-model-prefix
+  --offline                 never touch the network
+  --read-only               never write (the TUI shows a READ-ONLY badge)
+  --reveal-secrets          show tokens in output (never by default)
+  --version                 print the version
+
+Exit codes: 0 ok; 1 diff differs or normalize would write; 2 usage or runtime error.
+`
