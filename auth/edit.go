@@ -5,6 +5,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
+	"slices"
+	"unicode/utf8"
 )
 
 // member is one top-level member of a JSON object, as byte offsets.
@@ -42,7 +45,7 @@ func topLevelMembers(data []byte) ([]member, int, error) {
 		return nil, 0, err
 	}
 	closing := int(dec.InputOffset()) - 1
-	if _, err := dec.Token(); err == nil {
+	if _, err := dec.Token(); err != io.EOF {
 		return nil, 0, errors.New("trailing data after the JSON object")
 	}
 	return out, closing, nil
@@ -58,6 +61,10 @@ func SetStringMember(data []byte, key, value string) ([]byte, error) {
 	members, closing, err := topLevelMembers(data)
 	if err != nil {
 		return nil, fmt.Errorf("cannot edit: %w", err)
+	}
+	if !utf8.ValidString(key) {
+		// Written out, it would read back as another key (U+FFFD).
+		return nil, errors.New("cannot edit: the key is not valid UTF-8")
 	}
 	encoded, err := marshalString(value)
 	if err != nil {
@@ -75,18 +82,22 @@ func SetStringMember(data []byte, key, value string) ([]byte, error) {
 	if len(members) == 0 {
 		open := bytes.IndexByte(data, '{')
 		inner := data[open+1 : closing]
-		insert := append(append(encodedKey, ':'), encoded...)
+		insert := slices.Concat(encodedKey, []byte(":"), encoded)
 		if bytes.Contains(inner, []byte("\n")) {
-			insert = append(append([]byte("\n  "), append(append(encodedKey, ": "...), encoded...)...), '\n')
+			// An empty object over lines: indent two spaces, keep its line ends.
+			eol := []byte("\n")
+			if bytes.Contains(inner, []byte("\r\n")) {
+				eol = []byte("\r\n")
+			}
+			insert = slices.Concat(eol, []byte("  "), encodedKey, []byte(": "), encoded, eol)
 		}
 		return splice(data, open+1, closing, insert), nil
 	}
 	first, last := members[0], members[len(members)-1]
-	lead := leadingSpace(data, first)
 	sep := data[first.keyStart+len(first.keyText(data)) : first.valueStart]
-	insert := make([]byte, 0, len(lead)+len(sep)+len(encodedKey)+len(encoded)+1)
-	insert = append(insert, ',')
-	insert = append(insert, lead...)
+	between := memberSeparator(data, members, sep)
+	insert := make([]byte, 0, len(between)+len(sep)+len(encodedKey)+len(encoded))
+	insert = append(insert, between...)
 	insert = append(insert, encodedKey...)
 	insert = append(insert, sep...)
 	insert = append(insert, encoded...)
@@ -109,11 +120,21 @@ func (m member) keyText(data []byte) []byte {
 	return data[m.keyStart:]
 }
 
-// leadingSpace is the whitespace before the first member's key: "\n  " in an
-// indented file, "" or " " in a compact one.
-func leadingSpace(data []byte, first member) []byte {
+// memberSeparator is what goes between the last value and a new key: the
+// bytes between the last two members (",\n  " in an indented file, ", " or
+// "," in a compact one), or, with one member, a comma and the whitespace
+// before its key, spaced like its colon when the file is compact.
+func memberSeparator(data []byte, members []member, sep []byte) []byte {
+	if n := len(members); n > 1 {
+		return data[members[n-2].valueEnd:members[n-1].keyStart]
+	}
+	first := members[0]
 	open := bytes.LastIndexByte(data[:first.keyStart], '{')
-	return data[open+1 : first.keyStart]
+	lead := data[open+1 : first.keyStart]
+	if len(lead) == 0 && bytes.HasSuffix(sep, []byte(" ")) {
+		lead = []byte(" ")
+	}
+	return append([]byte{','}, lead...)
 }
 
 func splice(data []byte, from, to int, insert []byte) []byte {

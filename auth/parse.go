@@ -32,7 +32,9 @@ func Parse(file, path string, data []byte) *Account {
 // decodeObject checks that data is one JSON object and returns its members.
 // Keys are matched exactly, as the proxy's map lookups do.
 func decodeObject(data []byte) (map[string]json.RawMessage, error) {
-	trimmed := bytes.TrimSpace(data)
+	// Only JSON's own whitespace: encoding/json, as the proxy reads files,
+	// rejects a file that starts with any other space.
+	trimmed := bytes.Trim(data, " \t\r\n")
 	switch {
 	case len(trimmed) == 0:
 		return nil, errors.New("empty file")
@@ -132,7 +134,7 @@ func (a *Account) readPriority(f map[string]json.RawMessage) {
 		return
 	}
 	var n float64
-	if err := json.Unmarshal(raw, &n); err != nil || n != math.Trunc(n) {
+	if err := json.Unmarshal(raw, &n); err != nil || n != math.Trunc(n) || n < math.MinInt64 || n >= math.MaxInt64 {
 		a.ignore("priority", "not an integer; the proxy ignores it")
 		return
 	}

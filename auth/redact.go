@@ -3,6 +3,7 @@ package auth
 import (
 	"io"
 	"regexp"
+	"strings"
 )
 
 // Redacted replaces a secret value in every output.
@@ -17,15 +18,75 @@ var secretMember = regexp.MustCompile(`("(?i:access_token|refresh_token|id_token
 var secretShape = regexp.MustCompile(`eyJ[A-Za-z0-9_\-]{8,}(?:\.[A-Za-z0-9_\-]*){0,2}` +
 	`|\brt_[A-Za-z0-9_\-]{12,}` +
 	`|\bsk-[A-Za-z0-9_\-]{12,}` +
-	`|\bya29\.[A-Za-z0-9_\-\.]{12,}` +
-	`|-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?-----END [A-Z ]*PRIVATE KEY-----`)
+	`|\bya29\.[A-Za-z0-9_\-\.]{12,}`)
+
+// privateKeyBlock matches a PEM private key, across lines.
+var privateKeyBlock = regexp.MustCompile(`-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?-----END [A-Z ]*PRIVATE KEY-----`)
 
 // Redact masks every secret in text: the values of secret JSON members and
 // anything shaped like a token. It is the one redaction layer that every
 // output path (text, JSON, diffs, errors, the TUI) goes through.
+//
+// The regular expressions run only on lines that could hold a secret (a
+// token-shaped prefix or a secret key), so redacting a large listing costs
+// one cheap pass instead of a regexp scan of every byte.
 func Redact(text string) string {
-	text = secretMember.ReplaceAllString(text, `$1"`+Redacted+`"`)
-	return secretShape.ReplaceAllString(text, Redacted)
+	if strings.Contains(text, "-----BEGIN") {
+		text = privateKeyBlock.ReplaceAllString(text, Redacted)
+	}
+	if !suspicious(text) {
+		return text
+	}
+	var b strings.Builder
+	b.Grow(len(text))
+	for len(text) > 0 {
+		line := text
+		if i := strings.IndexByte(text, '\n'); i >= 0 {
+			line = text[:i+1]
+		}
+		text = text[len(line):]
+		if suspicious(line) {
+			line = secretMember.ReplaceAllString(line, `$1"`+Redacted+`"`)
+			line = secretShape.ReplaceAllString(line, Redacted)
+		}
+		b.WriteString(line)
+	}
+	return b.String()
+}
+
+// shapePrefixes start every token shape that secretShape matches.
+var shapePrefixes = []string{"eyJ", "rt_", "sk-", "ya29."}
+
+// secretKeys are the member names whose values secretMember masks.
+var secretKeys = map[string]bool{
+	"access_token": true, "refresh_token": true, "id_token": true, "api_key": true, "apikey": true, "api-key": true,
+	"cookie": true, "cookies": true, "client_secret": true, "secret": true, "password": true, "session_token": true,
+	"private_key": true, "private_key_id": true,
+}
+
+// suspicious reports whether s may hold a secret: a token-shaped prefix, or
+// a quoted secret key followed by a colon.
+func suspicious(s string) bool {
+	for _, p := range shapePrefixes {
+		if strings.Contains(s, p) {
+			return true
+		}
+	}
+	for i := 0; ; {
+		j := strings.IndexByte(s[i:], ':')
+		if j < 0 {
+			return false
+		}
+		// The key is the quoted text before the colon, with any whitespace
+		// between them that secretMember accepts.
+		if quoted, ok := strings.CutSuffix(strings.TrimRight(s[:i+j], " \t\r\n\f\v"), `"`); ok {
+			window := quoted[max(0, len(quoted)-16):]
+			if start := strings.LastIndexByte(window, '"'); start >= 0 && secretKeys[strings.ToLower(window[start+1:])] {
+				return true
+			}
+		}
+		i += j + 1
+	}
 }
 
 // RedactingWriter returns w with every write passed through Redact. Writes

@@ -108,6 +108,9 @@ func (d *Dir) read(name string) (*Account, bool) {
 	path := filepath.Join(d.Root, name)
 	data, info, err := readAuthFile(path)
 	switch {
+	case errors.Is(err, fs.ErrNotExist) && isSymlink(path):
+		// A dangling link is a broken file to show, not one that vanished.
+		return &Account{File: name, Path: path, Err: errors.New("broken symlink: its target does not exist")}, true
 	case errors.Is(err, fs.ErrNotExist), err == nil && info.IsDir():
 		return nil, false
 	case err != nil:
@@ -120,6 +123,11 @@ func (d *Dir) read(name string) (*Account, bool) {
 	a := Parse(name, path, data)
 	a.ModTime = info.ModTime()
 	return a, true
+}
+
+func isSymlink(path string) bool {
+	info, err := os.Lstat(path)
+	return err == nil && info.Mode()&fs.ModeSymlink != 0
 }
 
 // ReadFile reads an auth file the way a scan does: no blocking on special

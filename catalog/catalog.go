@@ -10,6 +10,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"slices"
 	"strings"
 )
@@ -96,6 +97,10 @@ func Parse(data []byte) (*Catalog, error) {
 	}
 	if _, err := dec.Token(); err != nil {
 		return nil, fmt.Errorf("catalog is not valid JSON: %w", err)
+	}
+	// A concatenation or a truncated second copy is not one catalog.
+	if _, err := dec.Token(); err != io.EOF {
+		return nil, errors.New("catalog is not valid JSON: data after the object of sections")
 	}
 	return c, nil
 }

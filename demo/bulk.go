@@ -106,9 +106,6 @@ func (p *planner) bulkBroken(r *rand.Rand, id identity, truncated bool) fileSpec
 // bulkCodex draws one ordinary Codex account and its quirks.
 func (p *planner) bulkCodex(r *rand.Rand, id identity) *codexAccount {
 	a := newCodexAccount(r, id, pickWeighted(r, bulkPlans), p.now)
-	if a.plan == "" {
-		a.planClaim = false
-	}
 	a.token = pickWeighted(r, tokenModes)
 	rollStoredPlan(a, r)
 	rollNamePlan(a, r)

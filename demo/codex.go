@@ -70,16 +70,16 @@ var refreshZones = []weighted[*time.Location]{
 	{time.FixedZone("", -5*3600), 1},
 }
 
-// newCodexAccount returns a healthy account on plan, refreshed recently,
-// whose access token (and so the file's "expired") runs ten days from its
-// last refresh, as the proxy's Codex logins do.
+// newCodexAccount returns a healthy account on plan ("" for none),
+// refreshed recently, whose access token (and so the file's "expired") runs
+// ten days from its last refresh, as the proxy's Codex logins do.
 func newCodexAccount(r *rand.Rand, id identity, plan string, now time.Time) *codexAccount {
 	refreshed := now.Add(-time.Duration(between(r, 3600, 6*86400)) * time.Second)
 	refreshed = refreshed.In(pickWeighted(r, refreshZones))
 	return &codexAccount{
 		identity:     id,
 		plan:         plan,
-		planClaim:    true,
+		planClaim:    plan != "", // an empty plan means a token without the claim
 		namePlan:     filenamePlan(plan),
 		subscription: pickWeighted(r, []weighted[subscriptionForm]{{subscriptionISO, 6}, {subscriptionRFC3339, 2}, {subscriptionUnix, 2}}),
 		lastRefresh:  refreshed,

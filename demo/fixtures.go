@@ -154,9 +154,7 @@ var fixtures = []fixture{
 		// The proxy ignores this form: it wants a list.
 		a.store("excluded_models", "gpt-5.4*, x", kindExcludedString)
 	}),
-	codexFixture("no.plan@example.com", "", func(a *codexAccount, _ time.Time) {
-		a.planClaim = false
-	}),
+	codexFixture("no.plan@example.com", "", nil),
 	codexFixture("chatgpt.key@corp.example", "plus", func(a *codexAccount, _ time.Time) {
 		a.store("chatgpt_plan_type", "plus", kindStoredChatGPTPlan)
 	}),
