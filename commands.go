@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -178,6 +179,16 @@ func (c *cli) findAccount(arg string) (*core.Account, error) {
 }
 
 func (c *cli) runNormalize() error {
+	switch {
+	case (c.write || c.undo) && c.readOnly:
+		return usagef("--read-only: normalize --write and --undo are refused")
+	case c.write && c.undo:
+		return usagef("normalize: --write and --undo do not go together")
+	case c.undo && len(c.args) > 0:
+		return usagef("normalize --undo reverts the last batch; it takes no FILE")
+	case c.undo:
+		return c.runUndo()
+	}
 	snap, err := c.snapshot()
 	if err != nil {
 		return err
@@ -192,6 +203,9 @@ func (c *cli) runNormalize() error {
 			}
 			accounts = append(accounts, snap.Accounts[i])
 		}
+	}
+	if c.write {
+		return c.writePlans(snap, accounts)
 	}
 	var out bytes.Buffer
 	changed, failed := 0, 0
@@ -225,6 +239,95 @@ func (c *cli) runNormalize() error {
 		return errChanged
 	}
 	return nil
+}
+
+// writer builds the core writer with the audit log under the cache dir.
+func (c *cli) writer(src auth.Source) (core.Writer, error) {
+	cache, err := c.cache()
+	if err != nil {
+		return core.Writer{}, err
+	}
+	if cache.Dir == "" {
+		return core.Writer{}, usagef("no cache dir for the audit log: pass --cache-dir")
+	}
+	return core.Writer{Source: src, Audit: core.AuditLog{Path: filepath.Join(cache.Dir, "audit.jsonl")}}, nil
+}
+
+func (c *cli) writePlans(snap *core.Snapshot, accounts []*core.Account) error {
+	dir, err := c.authDirPath()
+	if err != nil {
+		return err
+	}
+	src, err := auth.NewDir(dir)
+	if err != nil {
+		return err
+	}
+	w, err := c.writer(src)
+	if err != nil {
+		return err
+	}
+	res := w.WritePlans(contextBackground(), snap, accounts)
+	return c.reportBatch(res, "written")
+}
+
+func (c *cli) runUndo() error {
+	w, err := c.writer(nil)
+	if err != nil {
+		return err
+	}
+	res, err := w.Undo(contextBackground())
+	if errors.Is(err, core.ErrNothingToUndo) {
+		return usagef("%v", err)
+	}
+	if err != nil {
+		return err
+	}
+	return c.reportBatch(res, "reverted")
+}
+
+// reportBatch prints a batch summary; exit 1 when a file that needed a
+// write did not get it.
+func (c *cli) reportBatch(res core.BatchResult, verb string) error {
+	if c.jsonOut {
+		if err := c.writeJSON(res); err != nil {
+			return err
+		}
+	} else {
+		var b strings.Builder
+		for _, o := range res.Outcomes {
+			switch o.Status {
+			case core.StatusUnchanged:
+				continue
+			case core.StatusWritten:
+				to := fmt.Sprintf("%q", o.To)
+				if o.To == "" {
+					to = "(removed)"
+				}
+				fmt.Fprintf(&b, "%-9s %s  plan_type %s → %s\n", verb, o.File, fromText(o.From), to)
+			default:
+				fmt.Fprintf(&b, "%-9s %s  %s\n", o.Status, o.File, o.Error)
+			}
+		}
+		for _, t := range res.CleanedTemps {
+			fmt.Fprintf(&b, "removed   %s (a temp file left by a crashed write)\n", t)
+		}
+		fmt.Fprintf(&b, "%s %d, unchanged %d, conflicts %d, refused %d, errors %d (batch %s)\n",
+			verb, res.Written, res.Unchanged, res.Conflicts, res.Refused, res.Errors, res.Batch)
+		if err := c.writeText(b.String()); err != nil {
+			return err
+		}
+	}
+	if res.Failed() > 0 {
+		return errChanged
+	}
+	return nil
+}
+
+func fromText(s *string) string {
+	if s == nil {
+		return "(absent)"
+	}
+	return fmt.Sprintf("%q", *s)
 }
 
 // catalogJSON is `catalog --json`: freshness, sections and the rules in force.

@@ -99,7 +99,8 @@ type cli struct {
 	generate   string
 	count      int
 	seed       uint64
-	refreshEnv bool
+	write      bool
+	undo       bool
 
 	set    map[string]bool // flags given on the command line
 	stdout io.Writer
@@ -119,7 +120,7 @@ var commandFlags = map[string][]string{
 	"demo":      {"generate", "count", "seed"},
 	"list":      {"json", "provider", "tier", "warning"},
 	"show":      {"json"},
-	"normalize": {},
+	"normalize": {"write", "undo", "json"},
 	"catalog":   {"json"},
 	"diff":      {"json", "candidate", "tiers", "rule-sets"},
 }
@@ -149,6 +150,8 @@ func parseArgs(args []string, getenv func(string) string) (*cli, error) {
 	fs.StringVar(&c.generate, "generate", "", "")
 	fs.IntVar(&c.count, "count", 0, "")
 	fs.Uint64Var(&c.seed, "seed", 1, "")
+	fs.BoolVar(&c.write, "write", false, "")
+	fs.BoolVar(&c.undo, "undo", false, "")
 
 	if err := applyEnv(fs, getenv); err != nil {
 		return nil, err

@@ -58,6 +58,19 @@ func topLevelMembers(data []byte) ([]member, int, error) {
 // style: the indentation and key/value spacing of its other members, on the
 // same line when the file is compact.
 func SetStringMember(data []byte, key, value string) ([]byte, error) {
+	encoded, err := marshalString(value)
+	if err != nil {
+		return nil, err
+	}
+	return SetMember(data, key, encoded)
+}
+
+// SetMember is SetStringMember for any JSON value, given encoded (undo uses
+// it to put back a value exactly as it was written).
+func SetMember(data []byte, key string, encoded []byte) ([]byte, error) {
+	if !json.Valid(encoded) {
+		return nil, errors.New("cannot edit: the new value is not JSON")
+	}
 	members, closing, err := topLevelMembers(data)
 	if err != nil {
 		return nil, fmt.Errorf("cannot edit: %w", err)
@@ -65,10 +78,6 @@ func SetStringMember(data []byte, key, value string) ([]byte, error) {
 	if !utf8.ValidString(key) {
 		// Written out, it would read back as another key (U+FFFD).
 		return nil, errors.New("cannot edit: the key is not valid UTF-8")
-	}
-	encoded, err := marshalString(value)
-	if err != nil {
-		return nil, err
 	}
 	for i := len(members) - 1; i >= 0; i-- {
 		if m := members[i]; m.key == key {
@@ -102,6 +111,49 @@ func SetStringMember(data []byte, key, value string) ([]byte, error) {
 	insert = append(insert, sep...)
 	insert = append(insert, encoded...)
 	return splice(data, last.valueEnd, last.valueEnd, insert), nil
+}
+
+// MemberValue returns the encoded value of the top-level member key (the
+// last one when duplicated); ok is false when the key is absent.
+func MemberValue(data []byte, key string) (encoded []byte, ok bool, err error) {
+	members, _, err := topLevelMembers(data)
+	if err != nil {
+		return nil, false, fmt.Errorf("cannot read: %w", err)
+	}
+	for i := len(members) - 1; i >= 0; i-- {
+		if m := members[i]; m.key == key {
+			return data[m.valueStart:m.valueEnd], true, nil
+		}
+	}
+	return nil, false, nil
+}
+
+// RemoveMember returns data without the top-level member key (the last one
+// when duplicated), with the separator before it: the exact inverse of
+// SetMember adding a member as the last one.
+func RemoveMember(data []byte, key string) ([]byte, error) {
+	members, closing, err := topLevelMembers(data)
+	if err != nil {
+		return nil, fmt.Errorf("cannot edit: %w", err)
+	}
+	for i := len(members) - 1; i >= 0; i-- {
+		m := members[i]
+		if m.key != key {
+			continue
+		}
+		switch {
+		case i > 0:
+			// From the end of the previous value to the end of this one.
+			return splice(data, members[i-1].valueEnd, m.valueEnd, nil), nil
+		case len(members) > 1:
+			// The first of several: up to the next key.
+			return splice(data, m.keyStart, members[1].keyStart, nil), nil
+		default:
+			open := bytes.IndexByte(data, '{')
+			return splice(data, open+1, closing, nil), nil
+		}
+	}
+	return data, nil
 }
 
 // keyText returns the encoded key of m as it appears in data.

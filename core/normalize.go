@@ -3,7 +3,6 @@ package core
 import (
 	"bytes"
 	"crypto/sha256"
-	"errors"
 	"fmt"
 
 	"github.com/tierscope/tierscope/auth"
@@ -13,7 +12,7 @@ import (
 const PlanTypeKey = "plan_type"
 
 // ErrConflict means a file changed on disk since it was loaded.
-var ErrConflict = errors.New("the file changed on disk since it was loaded")
+var ErrConflict = auth.ErrConflict
 
 // PlannedPlanType returns the plan_type a write would store: the normalized
 // tier, when the plan is known from the id_token (whose signature is not
