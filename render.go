@@ -3,7 +3,6 @@ package main
 import (
 	"fmt"
 	"slices"
-	"sort"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -225,49 +224,17 @@ func renderTierDiff(d core.TierDiff) string {
 	return b.String()
 }
 
-// changeGroup gathers accounts with the same tier and the same change.
-type changeGroup struct {
-	tier           string
-	added, removed []string
-	files          []string
-}
-
-func groupChanges(key func(i int) (tier string, added, removed []string, file string), n int) []*changeGroup {
-	groups := map[string]*changeGroup{}
-	var order []*changeGroup
-	for i := range n {
-		tier, added, removed, file := key(i)
-		k := tier + "\x00" + strings.Join(added, ",") + "\x00" + strings.Join(removed, ",")
-		g, ok := groups[k]
-		if !ok {
-			g = &changeGroup{tier: tier, added: added, removed: removed}
-			groups[k] = g
-			order = append(order, g)
-		}
-		g.files = append(g.files, file)
-	}
-	sort.SliceStable(order, func(i, j int) bool { return len(order[i].files) > len(order[j].files) })
-	return order
-}
-
-func (g *changeGroup) write(b *strings.Builder) {
-	var parts []string
-	if len(g.added) > 0 {
-		parts = append(parts, "gain "+strings.Join(g.added, " "))
-	}
-	if len(g.removed) > 0 {
-		parts = append(parts, "lose "+strings.Join(g.removed, " "))
-	}
-	if len(parts) == 0 {
-		parts = append(parts, "keep the same models")
-	}
-	fmt.Fprintf(b, "  %d %s account(s) %s\n", len(g.files), g.tier, strings.Join(parts, "; "))
+// writeGroups prints change groups, each with its first files.
+func writeGroups(b *strings.Builder, groups []core.ChangeGroup) {
 	const shown = 5
-	for _, f := range g.files[:min(shown, len(g.files))] {
-		fmt.Fprintf(b, "      %s\n", f)
-	}
-	if len(g.files) > shown {
-		fmt.Fprintf(b, "      … and %d more (--json lists all)\n", len(g.files)-shown)
+	for _, g := range groups {
+		fmt.Fprintf(b, "  %s\n", g.Describe())
+		for _, f := range g.Files[:min(shown, len(g.Files))] {
+			fmt.Fprintf(b, "      %s\n", f)
+		}
+		if len(g.Files) > shown {
+			fmt.Fprintf(b, "      … and %d more (--json lists all)\n", len(g.Files)-shown)
+		}
 	}
 }
 
@@ -296,26 +263,14 @@ func renderCatalogDiff(d core.CatalogDiff, snap *core.Snapshot) string {
 		b.WriteString("\n")
 	}
 	fmt.Fprintf(&b, "\n%d of %d account(s) change\n", len(d.Accounts), len(snap.Accounts))
-	groups := groupChanges(func(i int) (string, []string, []string, string) {
-		a := d.Accounts[i]
-		return a.Tier, a.Added, a.Removed, a.File
-	}, len(d.Accounts))
-	for _, g := range groups {
-		g.write(&b)
-	}
+	writeGroups(&b, core.GroupCatalogDeltas(d.Accounts))
 	return b.String()
 }
 
 func renderRuleSetDiff(d core.RuleSetDiff, total int) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%d of %d account(s) change from %s to %s\n", len(d.Accounts), total, d.A, d.B)
-	groups := groupChanges(func(i int) (string, []string, []string, string) {
-		a := d.Accounts[i]
-		return a.From.Tier + "→" + a.To.Tier, a.Added, a.Removed, a.File
-	}, len(d.Accounts))
-	for _, g := range groups {
-		g.write(&b)
-	}
+	writeGroups(&b, core.GroupRuleSetDeltas(d.Accounts))
 	return b.String()
 }
 

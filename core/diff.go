@@ -43,6 +43,8 @@ type AccountDelta struct {
 type CatalogDiff struct {
 	Sections map[string]catalog.SectionDiff `json:"sections"`
 	Accounts []AccountDelta                 `json:"accounts"`
+	Groups   []ChangeGroup                  `json:"groups"` // Accounts grouped by tier and change
+	Models   []UsageChange                  `json:"models"` // accounts per model, now → candidate (changed ones)
 }
 
 // Changed reports whether anything differs.
@@ -51,13 +53,24 @@ func (d CatalogDiff) Changed() bool { return len(d.Sections) > 0 || len(d.Accoun
 // CompareCatalog resolves every account again under a candidate catalog and
 // reports what changes.
 func (s *Snapshot) CompareCatalog(candidate *catalog.Catalog) CatalogDiff {
-	d := CatalogDiff{Sections: catalog.Compare(s.Catalog.Catalog, candidate), Accounts: []AccountDelta{}}
-	next := Resolver{Catalog: candidate, Rules: s.Rules, Now: s.Now}
-	for _, a := range s.Accounts {
-		b := next.Resolve(a.Raw)
+	return s.compareWith(s.WithCandidate(candidate))
+}
+
+// compareWith diffs this snapshot against the same accounts resolved under
+// another catalog.
+func (s *Snapshot) compareWith(after *Snapshot) CatalogDiff {
+	d := CatalogDiff{Sections: catalog.Compare(s.Catalog.Catalog, after.Catalog.Catalog), Accounts: []AccountDelta{}, Models: []UsageChange{}}
+	for i, a := range s.Accounts {
+		b := after.Accounts[i]
 		added, removed := minus(b.Models, a.Models), minus(a.Models, b.Models)
 		if len(added) > 0 || len(removed) > 0 {
 			d.Accounts = append(d.Accounts, AccountDelta{File: a.File, Tier: a.Tier, Added: added, Removed: removed})
+		}
+	}
+	d.Groups = GroupCatalogDeltas(d.Accounts)
+	for _, u := range CompareUsage(s, after) {
+		if u.Delta() != 0 {
+			d.Models = append(d.Models, u)
 		}
 	}
 	return d
@@ -83,6 +96,7 @@ type RuleSetDiff struct {
 	A        string         `json:"a"`
 	B        string         `json:"b"`
 	Accounts []RuleSetDelta `json:"accounts"`
+	Groups   []ChangeGroup  `json:"groups"`
 }
 
 // CompareRules resolves every account under two rule sets and lists the
@@ -102,6 +116,7 @@ func (s *Snapshot) CompareRules(a, b RuleSet) RuleSetDiff {
 			Added: added, Removed: removed,
 		})
 	}
+	d.Groups = GroupRuleSetDeltas(d.Accounts)
 	return d
 }
 
