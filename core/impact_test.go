@@ -71,8 +71,8 @@ func TestUsageCountsAccountsPerModelAndTier(t *testing.T) {
 		}
 	}
 	// (codex-excl's exclusions are a string, which the proxy ignores.)
-	if u := usage["gpt-image-2"]; u.Total != codex || codex != 23 {
-		t.Errorf("gpt-image-2 served by %d of %d serving Codex accounts, want all 23", u.Total, codex)
+	if u := usage["gpt-image-2"]; u.Total != codex || codex != 21 {
+		t.Errorf("gpt-image-2 served by %d of %d serving Codex accounts, want all 21 (22 Codex files, one disabled)", u.Total, codex)
 	}
 	if u := usage["gpt-5.5"]; u.PerTier["free"] == 0 || u.PerTier["pro"] == 0 {
 		t.Errorf("gpt-5.5 per tier %+v", u.PerTier)
