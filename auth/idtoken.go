@@ -32,14 +32,107 @@ func DecodeIDToken(token string) IDToken {
 		out.Err = fmt.Errorf("id_token is not a JWT: %d parts, want 3", n+1)
 		return out
 	}
-	claims := jwt.MapClaims{}
+	var claims tokenClaims
 	// An unknown "alg" does not stop the proxy from reading the claims.
-	if _, _, err := unverifiedParser.ParseUnverified(token, claims); err != nil && !errors.Is(err, jwt.ErrTokenUnverifiable) {
+	if _, _, err := unverifiedParser.ParseUnverified(token, &claims); err != nil && !errors.Is(err, jwt.ErrTokenUnverifiable) {
 		out.Err = fmt.Errorf("id_token cannot be decoded: %s", jwtReason(err))
 		return out
 	}
-	out.Claims = claimsFrom(claims)
+	out.Claims = claims.decode()
 	return out
+}
+
+// tokenClaims is the payload as golang-jwt decodes it: a struct of raw
+// values (decoding into jwt.MapClaims builds a map per nested object, the
+// main cost of a 10,000-file scan); each value is then read leniently, as
+// from a map: a value of the wrong type is simply absent.
+type tokenClaims struct {
+	Sub   json.RawMessage `json:"sub"`
+	Email json.RawMessage `json:"email"`
+	Iss   json.RawMessage `json:"iss"`
+	Exp   json.RawMessage `json:"exp"`
+	Iat   json.RawMessage `json:"iat"`
+	Auth  json.RawMessage `json:"https://api.openai.com/auth"`
+}
+
+type authClaims struct {
+	PlanType          json.RawMessage `json:"chatgpt_plan_type"`
+	AccountID         json.RawMessage `json:"chatgpt_account_id"`
+	UserID            json.RawMessage `json:"chatgpt_user_id"`
+	SubscriptionStart json.RawMessage `json:"chatgpt_subscription_active_start"`
+	SubscriptionUntil json.RawMessage `json:"chatgpt_subscription_active_until"`
+	Organizations     json.RawMessage `json:"organizations"`
+}
+
+// The jwt.Claims interface; validation is never run on an unverified parse.
+func (tokenClaims) GetExpirationTime() (*jwt.NumericDate, error) { return nil, nil }
+func (tokenClaims) GetIssuedAt() (*jwt.NumericDate, error)       { return nil, nil }
+func (tokenClaims) GetNotBefore() (*jwt.NumericDate, error)      { return nil, nil }
+func (tokenClaims) GetIssuer() (string, error)                   { return "", nil }
+func (tokenClaims) GetSubject() (string, error)                  { return "", nil }
+func (tokenClaims) GetAudience() (jwt.ClaimStrings, error)       { return nil, nil }
+
+func (t tokenClaims) decode() Claims {
+	c := Claims{Subject: rawString(t.Sub), Email: rawString(t.Email), Issuer: rawString(t.Iss)}
+	c.ExpiresAt = rawTime(t.Exp)
+	c.IssuedAt = rawTime(t.Iat)
+	var ns authClaims
+	if firstByte(t.Auth) != '{' || json.Unmarshal(t.Auth, &ns) != nil {
+		return c
+	}
+	if ns.PlanType != nil {
+		c.PlanType.Present = true
+		if firstByte(ns.PlanType) == '"' {
+			c.PlanType.Value, c.PlanType.IsString = unquote(ns.PlanType)
+		}
+	}
+	c.AccountID = rawString(ns.AccountID)
+	c.UserID = rawString(ns.UserID)
+	c.SubscriptionStart = rawInstant(ns.SubscriptionStart)
+	c.SubscriptionUntil = rawInstant(ns.SubscriptionUntil)
+	var orgs []json.RawMessage
+	if firstByte(ns.Organizations) == '[' {
+		_ = json.Unmarshal(ns.Organizations, &orgs)
+	}
+	for _, o := range orgs {
+		var org struct {
+			ID, Title, Role json.RawMessage
+			IsDefault       json.RawMessage `json:"is_default"`
+		}
+		if firstByte(o) != '{' || json.Unmarshal(o, &org) != nil {
+			continue
+		}
+		isDefault := string(org.IsDefault) == "true"
+		c.Organizations = append(c.Organizations, Organization{
+			ID: rawString(org.ID), Title: rawString(org.Title), Role: rawString(org.Role), IsDefault: isDefault,
+		})
+	}
+	return c
+}
+
+// rawTime reads a number of Unix seconds.
+func rawTime(raw json.RawMessage) *time.Time {
+	c := firstByte(raw)
+	if c != '-' && (c < '0' || c > '9') {
+		return nil
+	}
+	f, ok := claimNumber(json.Number(raw))
+	if !ok {
+		return nil
+	}
+	t := unixTime(f)
+	return &t
+}
+
+// rawInstant renders a subscription bound, text or Unix seconds, as text.
+func rawInstant(raw json.RawMessage) string {
+	if firstByte(raw) == '"' {
+		return rawString(raw)
+	}
+	if t := rawTime(raw); t != nil {
+		return t.Format(time.RFC3339)
+	}
+	return ""
 }
 
 // jwtReason shortens golang-jwt's wrapped errors to their cause.
@@ -55,46 +148,6 @@ func jwtReason(err error) string {
 	return err.Error()
 }
 
-func claimsFrom(m jwt.MapClaims) Claims {
-	c := Claims{
-		Subject: claimString(m["sub"]),
-		Email:   claimString(m["email"]),
-		Issuer:  claimString(m["iss"]),
-	}
-	c.ExpiresAt = claimTime(m["exp"])
-	c.IssuedAt = claimTime(m["iat"])
-	ns, _ := m[openAIAuthClaim].(map[string]any)
-	if ns == nil {
-		return c
-	}
-	if v, ok := ns["chatgpt_plan_type"]; ok {
-		c.PlanType.Present = true
-		c.PlanType.Value, c.PlanType.IsString = v.(string)
-	}
-	c.AccountID = claimString(ns["chatgpt_account_id"])
-	c.UserID = claimString(ns["chatgpt_user_id"])
-	c.SubscriptionStart = claimInstant(ns["chatgpt_subscription_active_start"])
-	c.SubscriptionUntil = claimInstant(ns["chatgpt_subscription_active_until"])
-	orgs, _ := ns["organizations"].([]any)
-	for _, o := range orgs {
-		om, ok := o.(map[string]any)
-		if !ok {
-			continue
-		}
-		isDefault, _ := om["is_default"].(bool)
-		c.Organizations = append(c.Organizations, Organization{
-			ID: claimString(om["id"]), Title: claimString(om["title"]),
-			Role: claimString(om["role"]), IsDefault: isDefault,
-		})
-	}
-	return c
-}
-
-func claimString(v any) string {
-	s, _ := v.(string)
-	return s
-}
-
 func claimNumber(v any) (float64, bool) {
 	n, ok := v.(json.Number)
 	if !ok {
@@ -105,25 +158,4 @@ func claimNumber(v any) (float64, bool) {
 		return 0, false
 	}
 	return f, true
-}
-
-func claimTime(v any) *time.Time {
-	f, ok := claimNumber(v)
-	if !ok {
-		return nil
-	}
-	t := unixTime(f)
-	return &t
-}
-
-// claimInstant renders a subscription bound, given as text or as a number of
-// Unix seconds, as text.
-func claimInstant(v any) string {
-	if s, ok := v.(string); ok {
-		return s
-	}
-	if t := claimTime(v); t != nil {
-		return t.Format(time.RFC3339)
-	}
-	return ""
 }

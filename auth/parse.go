@@ -46,9 +46,9 @@ func decodeObject(data []byte) (map[string]json.RawMessage, error) {
 		}
 		return nil, errors.New("not JSON: does not start with '{'")
 	}
-	var fields map[string]json.RawMessage
-	if err := json.Unmarshal(trimmed, &fields); err != nil {
-		return nil, fmt.Errorf("invalid JSON: %s", describeJSONError(err, trimmed))
+	fields, err := objectMembers(trimmed)
+	if err != nil {
+		return nil, fmt.Errorf("invalid JSON: %s", describeSyntax(err, trimmed))
 	}
 	return fields, nil
 }
@@ -66,20 +66,6 @@ func jsonKind(first byte) string {
 	default:
 		return "a number"
 	}
-}
-
-// describeJSONError words a decoding error with its position, never quoting
-// the content (which may hold tokens).
-func describeJSONError(err error, data []byte) string {
-	var syn *json.SyntaxError
-	if errors.As(err, &syn) {
-		line := 1 + bytes.Count(data[:min(int(syn.Offset), len(data))], []byte("\n"))
-		return fmt.Sprintf("%s (line %d, byte %d)", syn.Error(), line, syn.Offset)
-	}
-	if strings.Contains(err.Error(), "unexpected end") {
-		return "truncated"
-	}
-	return err.Error()
 }
 
 func (a *Account) fill(f map[string]json.RawMessage) {
@@ -256,8 +242,8 @@ func (a *Account) readIDToken(f map[string]json.RawMessage) {
 	if !ok || isNull(raw) {
 		return
 	}
-	var s string
-	if json.Unmarshal(raw, &s) != nil {
+	s, ok := unquote(raw)
+	if !ok {
 		a.IDToken = &IDToken{Err: errors.New("id_token is not a string")}
 		return
 	}
@@ -308,8 +294,8 @@ func textField(f map[string]json.RawMessage, key string) Text {
 		return Text{}
 	}
 	t := Text{Present: true}
-	if firstByte(raw) == '"' && json.Unmarshal(raw, &t.Value) == nil {
-		t.IsString = true
+	if firstByte(raw) == '"' {
+		t.Value, t.IsString = unquote(raw)
 	}
 	return t
 }
@@ -319,10 +305,7 @@ func rawString(raw json.RawMessage) string {
 	if firstByte(raw) != '"' {
 		return ""
 	}
-	var s string
-	if json.Unmarshal(raw, &s) != nil {
-		return ""
-	}
+	s, _ := unquote(raw)
 	return s
 }
 

@@ -12,7 +12,6 @@ import (
 	"slices"
 	"strings"
 	"sync"
-	"syscall"
 )
 
 // Source is where auth records come from: an auth folder today, the proxy's
@@ -141,7 +140,7 @@ func ReadFile(path string) ([]byte, error) {
 }
 
 func readAuthFile(path string) ([]byte, fs.FileInfo, error) {
-	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
+	f, info, err := openNoFollowBlock(path)
 	if err != nil {
 		if info, serr := os.Stat(path); serr == nil && info.IsDir() {
 			return nil, info, nil
@@ -149,10 +148,7 @@ func readAuthFile(path string) ([]byte, fs.FileInfo, error) {
 		return nil, nil, cleanPathError(err)
 	}
 	defer f.Close()
-	info, err := f.Stat()
 	switch {
-	case err != nil:
-		return nil, nil, cleanPathError(err)
 	case info.IsDir():
 		return nil, info, nil
 	case !info.Mode().IsRegular():
@@ -160,7 +156,7 @@ func readAuthFile(path string) ([]byte, fs.FileInfo, error) {
 	case info.Size() > MaxFileSize:
 		return nil, info, fmt.Errorf("file is %s, larger than the 1 MiB limit; not read", byteSize(info.Size()))
 	}
-	data, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
+	data, err := readAtMost(f, info.Size(), MaxFileSize+1)
 	if err != nil {
 		return nil, info, cleanPathError(err)
 	}
@@ -168,6 +164,26 @@ func readAuthFile(path string) ([]byte, fs.FileInfo, error) {
 		return nil, info, errors.New("file grew past the 1 MiB limit while being read; not read")
 	}
 	return data, info, nil
+}
+
+// readAtMost reads r to its end, but no more than limit bytes, into a
+// buffer sized from the file's size (io.ReadAll would grow it step by step).
+func readAtMost(r io.Reader, size int64, limit int) ([]byte, error) {
+	buf := make([]byte, 0, min(int(size)+1, limit))
+	for len(buf) < limit {
+		if len(buf) == cap(buf) {
+			buf = append(buf, 0)[:len(buf)] // the file grew while being read
+		}
+		n, err := r.Read(buf[len(buf):min(cap(buf), limit)])
+		buf = buf[:len(buf)+n]
+		if err == io.EOF {
+			return buf, nil
+		}
+		if err != nil {
+			return buf, err
+		}
+	}
+	return buf, nil
 }
 
 // cleanPathError drops the path from an os error: rows already show it.
