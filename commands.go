@@ -355,6 +355,9 @@ type builtIns struct {
 }
 
 func (c *cli) runCatalog() error {
+	if len(c.args) > 0 && c.args[0] == "refresh" {
+		return c.runCatalogRefresh()
+	}
 	if err := c.noArgs(); err != nil {
 		return err
 	}
@@ -366,9 +369,9 @@ func (c *cli) runCatalog() error {
 	if err != nil {
 		return err
 	}
-	fr := catalog.CatalogFreshness(cat, nowUTC(), nil)
+	fr := catalog.CatalogFreshness(cat, nowUTC(), c.refreshAttempts())
 	if !c.jsonOut {
-		return c.writeText(renderCatalog(fr, cat, rules))
+		return c.writeText(renderCatalog(fr, cat, rules) + renderLastAttempt(fr))
 	}
 	out := catalogJSON{
 		Freshness:    fr,

@@ -79,6 +79,8 @@ type cli struct {
 
 	authDir          string
 	catalogFile      string
+	catalogURLs      listFlag // --catalog-url, repeatable: replaces catalog.DefaultURLs
+	proxy            string   // --proxy for catalog downloads; else the proxy environment
 	cacheDir         string
 	rules            string
 	unknownPlan      string
@@ -89,18 +91,18 @@ type cli struct {
 	revealSecrets    bool
 	showVersion      bool
 
-	jsonOut    bool
-	providers  listFlag
-	tiers      listFlag
-	warnings   listFlag
-	candidate  string
-	tierPair   string
-	rulePair   string
-	generate   string
-	count      int
-	seed       uint64
-	write      bool
-	undo       bool
+	jsonOut   bool
+	providers listFlag
+	tiers     listFlag
+	warnings  listFlag
+	candidate string
+	tierPair  string
+	rulePair  string
+	generate  string
+	count     int
+	seed      uint64
+	write     bool
+	undo      bool
 
 	set    map[string]bool // flags given on the command line
 	stdout io.Writer
@@ -112,6 +114,7 @@ type cli struct {
 var globalFlags = []string{
 	"auth-dir", "catalog", "cache-dir", "rules", "unknown-plan", "plan-alias",
 	"force-model-prefix", "offline", "read-only", "reveal-secrets",
+	"catalog-url", "proxy",
 }
 
 // commandFlags says which non-global flags each command accepts.
@@ -132,6 +135,8 @@ func parseArgs(args []string, getenv func(string) string) (*cli, error) {
 	fs.StringVar(&c.authDir, "auth-dir", "", "")
 	fs.StringVar(&c.catalogFile, "catalog", "", "")
 	fs.StringVar(&c.cacheDir, "cache-dir", "", "")
+	fs.Var(&c.catalogURLs, "catalog-url", "")
+	fs.StringVar(&c.proxy, "proxy", "", "")
 	fs.StringVar(&c.rules, "rules", "pr2024", "")
 	fs.StringVar(&c.unknownPlan, "unknown-plan", "", "")
 	fs.Var(&c.planAliases, "plan-alias", "")

@@ -285,7 +285,10 @@ Usage:
                                              every account, resolved (filters repeatable)
   tierscope show FILE [--json]               one account in full
   tierscope normalize [FILE...]              dry run: the unified diff of what a write would change
+  tierscope normalize --write [FILE...]      write the normalized plan_type (safely; audited)
+  tierscope normalize --undo                 revert the last write batch
   tierscope catalog [--json]                 catalog freshness, sections and the rules in force
+  tierscope catalog refresh [--json]         fetch the catalog now, cache it, print what changed
   tierscope diff --candidate PATH [--json]   current vs candidate catalog, per section and per account
   tierscope diff --tiers A,B [--json]        models in tier A not in B, and in B not in A
   tierscope diff --rule-sets A,B [--json]    per account, what changes from rule set A to B
@@ -293,7 +296,10 @@ Usage:
 Global flags (each also as TIERSCOPE_<FLAG>, e.g. TIERSCOPE_AUTH_DIR; a flag wins):
   --auth-dir DIR            the proxy's auth directory
   --catalog FILE            use this models.json (validated; no network)
-  --cache-dir DIR           catalog cache (default: the user cache dir's tierscope folder)
+  --cache-dir DIR           catalog cache and audit log (default: the user cache dir's tierscope folder)
+  --catalog-url URL         catalog URL (repeatable; replaces the two the proxy uses)
+  --proxy URL               http://, https:// or socks5:// proxy for catalog downloads
+                            (default: HTTPS_PROXY, HTTP_PROXY, NO_PROXY)
   --rules pr2024|upstream   rule set (default pr2024)
   --unknown-plan union|free|pro
                             policy for unknown plans (default: the rule set's)
