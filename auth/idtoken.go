@@ -38,77 +38,94 @@ func DecodeIDToken(token string) IDToken {
 		out.Err = fmt.Errorf("id_token cannot be decoded: %s", jwtReason(err))
 		return out
 	}
-	out.Claims = claims.decode()
+	out.Claims = claims.c
 	return out
 }
 
-// tokenClaims is the payload as golang-jwt decodes it: a struct of raw
-// values (decoding into jwt.MapClaims builds a map per nested object, the
-// main cost of a 10,000-file scan); each value is then read leniently, as
-// from a map: a value of the wrong type is simply absent.
+// tokenClaims receives the payload from golang-jwt's ParseUnverified. It
+// decodes itself with the one-pass scanner (jwt.MapClaims would build a map
+// per nested object, the main cost of a 10,000-file scan) and reads each
+// claim leniently, as from a map: keys match exactly, and a value of the
+// wrong type is simply absent.
 type tokenClaims struct {
-	Sub   json.RawMessage `json:"sub"`
-	Email json.RawMessage `json:"email"`
-	Iss   json.RawMessage `json:"iss"`
-	Exp   json.RawMessage `json:"exp"`
-	Iat   json.RawMessage `json:"iat"`
-	Auth  json.RawMessage `json:"https://api.openai.com/auth"`
+	c Claims
 }
 
-type authClaims struct {
-	PlanType          json.RawMessage `json:"chatgpt_plan_type"`
-	AccountID         json.RawMessage `json:"chatgpt_account_id"`
-	UserID            json.RawMessage `json:"chatgpt_user_id"`
-	SubscriptionStart json.RawMessage `json:"chatgpt_subscription_active_start"`
-	SubscriptionUntil json.RawMessage `json:"chatgpt_subscription_active_until"`
-	Organizations     json.RawMessage `json:"organizations"`
+// UnmarshalJSON decodes the payload; data is not kept.
+func (t *tokenClaims) UnmarshalJSON(data []byte) error {
+	var ns []byte
+	err := eachMember(data, func(key, raw []byte) {
+		switch string(key) {
+		case "sub":
+			t.c.Subject = rawString(raw)
+		case "email":
+			t.c.Email = rawString(raw)
+		case "iss":
+			t.c.Issuer = rawString(raw)
+		case "exp":
+			t.c.ExpiresAt = rawTime(raw)
+		case "iat":
+			t.c.IssuedAt = rawTime(raw)
+		case openAIAuthClaim:
+			ns = raw
+		}
+	})
+	if err != nil {
+		return err
+	}
+	// No namespace, or not an object: no ChatGPT claims.
+	_ = eachMember(ns, t.readAuthClaim)
+	return nil
+}
+
+// readAuthClaim reads one member of the https://api.openai.com/auth claim.
+func (t *tokenClaims) readAuthClaim(key, raw []byte) {
+	c := &t.c
+	switch string(key) {
+	case "chatgpt_plan_type":
+		c.PlanType = Text{Present: true}
+		if firstByte(raw) == '"' {
+			c.PlanType.Value, c.PlanType.IsString = unquote(raw)
+		}
+	case "chatgpt_account_id":
+		c.AccountID = rawString(raw)
+	case "chatgpt_user_id":
+		c.UserID = rawString(raw)
+	case "chatgpt_subscription_active_start":
+		c.SubscriptionStart = rawInstant(raw)
+	case "chatgpt_subscription_active_until":
+		c.SubscriptionUntil = rawInstant(raw)
+	case "organizations":
+		c.Organizations = nil
+		orgs, _ := arrayElements(raw)
+		for _, o := range orgs {
+			var org Organization
+			err := eachMember(o, func(key, raw []byte) {
+				switch string(key) {
+				case "id":
+					org.ID = rawString(raw)
+				case "title":
+					org.Title = rawString(raw)
+				case "role":
+					org.Role = rawString(raw)
+				case "is_default":
+					org.IsDefault = string(raw) == "true"
+				}
+			})
+			if err == nil {
+				c.Organizations = append(c.Organizations, org)
+			}
+		}
+	}
 }
 
 // The jwt.Claims interface; validation is never run on an unverified parse.
-func (tokenClaims) GetExpirationTime() (*jwt.NumericDate, error) { return nil, nil }
-func (tokenClaims) GetIssuedAt() (*jwt.NumericDate, error)       { return nil, nil }
-func (tokenClaims) GetNotBefore() (*jwt.NumericDate, error)      { return nil, nil }
-func (tokenClaims) GetIssuer() (string, error)                   { return "", nil }
-func (tokenClaims) GetSubject() (string, error)                  { return "", nil }
-func (tokenClaims) GetAudience() (jwt.ClaimStrings, error)       { return nil, nil }
-
-func (t tokenClaims) decode() Claims {
-	c := Claims{Subject: rawString(t.Sub), Email: rawString(t.Email), Issuer: rawString(t.Iss)}
-	c.ExpiresAt = rawTime(t.Exp)
-	c.IssuedAt = rawTime(t.Iat)
-	var ns authClaims
-	if firstByte(t.Auth) != '{' || json.Unmarshal(t.Auth, &ns) != nil {
-		return c
-	}
-	if ns.PlanType != nil {
-		c.PlanType.Present = true
-		if firstByte(ns.PlanType) == '"' {
-			c.PlanType.Value, c.PlanType.IsString = unquote(ns.PlanType)
-		}
-	}
-	c.AccountID = rawString(ns.AccountID)
-	c.UserID = rawString(ns.UserID)
-	c.SubscriptionStart = rawInstant(ns.SubscriptionStart)
-	c.SubscriptionUntil = rawInstant(ns.SubscriptionUntil)
-	var orgs []json.RawMessage
-	if firstByte(ns.Organizations) == '[' {
-		_ = json.Unmarshal(ns.Organizations, &orgs)
-	}
-	for _, o := range orgs {
-		var org struct {
-			ID, Title, Role json.RawMessage
-			IsDefault       json.RawMessage `json:"is_default"`
-		}
-		if firstByte(o) != '{' || json.Unmarshal(o, &org) != nil {
-			continue
-		}
-		isDefault := string(org.IsDefault) == "true"
-		c.Organizations = append(c.Organizations, Organization{
-			ID: rawString(org.ID), Title: rawString(org.Title), Role: rawString(org.Role), IsDefault: isDefault,
-		})
-	}
-	return c
-}
+func (*tokenClaims) GetExpirationTime() (*jwt.NumericDate, error) { return nil, nil }
+func (*tokenClaims) GetIssuedAt() (*jwt.NumericDate, error)       { return nil, nil }
+func (*tokenClaims) GetNotBefore() (*jwt.NumericDate, error)      { return nil, nil }
+func (*tokenClaims) GetIssuer() (string, error)                   { return "", nil }
+func (*tokenClaims) GetSubject() (string, error)                  { return "", nil }
+func (*tokenClaims) GetAudience() (jwt.ClaimStrings, error)       { return nil, nil }
 
 // rawTime reads a number of Unix seconds.
 func rawTime(raw json.RawMessage) *time.Time {

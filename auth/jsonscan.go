@@ -65,7 +65,7 @@ func objectMembers(data []byte) (map[string]json.RawMessage, error) {
 		return nil, s.fail("not a JSON object")
 	}
 	members := make(map[string]json.RawMessage, 16)
-	if err := s.object(members); err != nil {
+	if err := s.object(func(key, raw []byte) { members[string(key)] = raw }); err != nil {
 		return nil, err
 	}
 	s.skipSpace()
@@ -75,9 +75,71 @@ func objectMembers(data []byte) (map[string]json.RawMessage, error) {
 	return members, nil
 }
 
-// object scans an object at s.pos; members, when not nil, receives the
+// eachMember is objectMembers without the map: visit gets each member's
+// decoded key (valid only during the call) and raw value, in order; a
+// duplicate key is visited twice, so assigning in visit keeps the last.
+func eachMember(data []byte, visit func(key, raw []byte)) error {
+	s := &scanner{data: data}
+	s.skipSpace()
+	if s.pos >= len(data) || data[s.pos] != '{' {
+		return s.fail("not a JSON object")
+	}
+	if err := s.object(visit); err != nil {
+		return err
+	}
+	s.skipSpace()
+	if s.pos != len(data) {
+		return s.fail("invalid character after top-level value")
+	}
+	return nil
+}
+
+// arrayElements validates that data is one JSON array and returns its
+// elements as sub-slices.
+func arrayElements(data []byte) ([][]byte, error) {
+	s := &scanner{data: data}
+	s.skipSpace()
+	if s.pos >= len(data) || data[s.pos] != '[' {
+		return nil, s.fail("not a JSON array")
+	}
+	var out [][]byte
+	s.pos++
+	s.depth++
+	s.skipSpace()
+	if s.pos < len(data) && data[s.pos] == ']' {
+		s.pos++
+		return out, nil
+	}
+	for {
+		s.skipSpace()
+		start := s.pos
+		if err := s.value(); err != nil {
+			return nil, err
+		}
+		out = append(out, data[start:s.pos:s.pos])
+		s.skipSpace()
+		if s.pos >= len(data) {
+			return nil, s.fail("unexpected end of JSON input")
+		}
+		switch data[s.pos] {
+		case ',':
+			s.pos++
+		case ']':
+			s.pos++
+			s.skipSpace()
+			if s.pos != len(data) {
+				return nil, s.fail("invalid character after top-level value")
+			}
+			return out, nil
+		default:
+			return nil, s.fail("invalid character after array element")
+		}
+	}
+}
+
+// object scans an object at s.pos; visit, when not nil, receives the
 // object's members.
-func (s *scanner) object(members map[string]json.RawMessage) error {
+func (s *scanner) object(visit func(key, raw []byte)) error {
 	if s.depth++; s.depth > maxDepth {
 		return s.fail("exceeded max depth")
 	}
@@ -115,8 +177,8 @@ func (s *scanner) object(members map[string]json.RawMessage) error {
 		if err := s.value(); err != nil {
 			return err
 		}
-		if members != nil {
-			members[keyString(key, escaped)] = s.data[valueStart:s.pos:s.pos]
+		if visit != nil {
+			visit(keyBytes(key, escaped), s.data[valueStart:s.pos:s.pos])
 		}
 		s.skipSpace()
 		if s.pos >= len(s.data) {
@@ -310,15 +372,16 @@ func (s *scanner) digits() {
 
 func isDigit(c byte) bool { return c >= '0' && c <= '9' }
 
-// keyString decodes a quoted key; escapes and invalid UTF-8 go through
-// encoding/json so a key reads exactly as there.
-func keyString(raw []byte, escaped bool) string {
+// keyBytes decodes a quoted key; escapes and invalid UTF-8 go through
+// encoding/json so a key reads exactly as there. The common case copies
+// nothing.
+func keyBytes(raw []byte, escaped bool) []byte {
 	if !escaped && utf8.Valid(raw) {
-		return string(raw[1 : len(raw)-1])
+		return raw[1 : len(raw)-1]
 	}
 	var k string
 	_ = json.Unmarshal(raw, &k)
-	return k
+	return []byte(k)
 }
 
 // unquote returns the string a validated raw JSON string holds.

@@ -46,12 +46,29 @@ func decodeObject(data []byte) (map[string]json.RawMessage, error) {
 		}
 		return nil, errors.New("not JSON: does not start with '{'")
 	}
-	fields, err := objectMembers(trimmed)
+	fields := make(map[string]json.RawMessage, 12)
+	err := eachMember(trimmed, func(key, raw []byte) {
+		// Keep only the members read, under interned names: no per-key copy.
+		if name, ok := readKeys[string(key)]; ok {
+			fields[name] = raw
+		}
+	})
 	if err != nil {
 		return nil, fmt.Errorf("invalid JSON: %s", describeSyntax(err, trimmed))
 	}
 	return fields, nil
 }
+
+// readKeys are the top-level members fill reads, each mapped to itself.
+var readKeys = func() map[string]string {
+	m := map[string]string{}
+	for _, k := range append([]string{"type", "email", "account_id", "proxy_url", "note", "label", "plan_type",
+		"chatgpt_plan_type", "disabled", "prefix", "priority", "excluded_models", "excluded-models",
+		"model_aliases", "model-aliases", "token", "last_refresh", "id_token"}, expiryKeys...) {
+		m[k] = k
+	}
+	return m
+}()
 
 func jsonKind(first byte) string {
 	switch first {

@@ -103,8 +103,8 @@ type RuleSetDiff struct {
 // accounts whose tier or models differ.
 func (s *Snapshot) CompareRules(a, b RuleSet) RuleSetDiff {
 	d := RuleSetDiff{A: a.Name, B: b.Name, Accounts: []RuleSetDelta{}}
-	ra := Resolver{Catalog: s.Catalog.Catalog, Rules: a, Now: s.Now}
-	rb := Resolver{Catalog: s.Catalog.Catalog, Rules: b, Now: s.Now}
+	ra := Resolver{Catalog: s.Catalog.Catalog, Rules: a, Now: s.Now}.prepared()
+	rb := Resolver{Catalog: s.Catalog.Catalog, Rules: b, Now: s.Now}.prepared()
 	for _, acc := range s.Accounts {
 		x, y := ra.Resolve(acc.Raw), rb.Resolve(acc.Raw)
 		added, removed := minus(y.Models, x.Models), minus(x.Models, y.Models)

@@ -2,9 +2,10 @@ package core
 
 import (
 	"fmt"
-	"regexp"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/tierscope/tierscope/auth"
@@ -16,6 +17,41 @@ type Resolver struct {
 	Catalog *catalog.Catalog
 	Rules   RuleSet
 	Now     time.Time // expiry and staleness are judged at this instant
+
+	// base holds, per provider and tier, the models before per-file rules;
+	// accounts without exclusions, aliases or prefix share them. Built by
+	// prepared; nil means compute each time.
+	base map[string]baseModels
+}
+
+// baseModels are a section's models with the built-ins, and their ids
+// sorted. Shared between accounts: never modified.
+type baseModels struct {
+	details []ModelDetail
+	ids     []string
+}
+
+// prepared returns r with its base table built, ready for many accounts
+// (and for concurrent use: the table is read-only afterwards).
+func (r Resolver) prepared() Resolver {
+	if r.base != nil || r.Catalog == nil {
+		return r
+	}
+	r.base = map[string]baseModels{}
+	add := func(provider, tier string, section []catalog.Model) {
+		details := withBuiltIns(section, catalog.BuiltIns(provider))
+		r.base[provider+"\x00"+tier] = baseModels{details: details, ids: sortedIDs(details, "", false)}
+	}
+	for _, t := range TierNames {
+		add("codex", t, r.tierModels(t))
+	}
+	for _, name := range r.Catalog.Sections() {
+		add(name, name, r.Catalog.Section(name))
+		if name == "gemini-cli" {
+			add("gemini", name, r.Catalog.Section(name))
+		}
+	}
+	return r
 }
 
 // Thresholds of the time-based warnings.
@@ -24,12 +60,21 @@ const (
 	StaleRefreshOver = 7 * 24 * time.Hour
 )
 
-// ResolveAll resolves every account and marks duplicates across them.
+// ResolveAll resolves every account, in parallel for large folders, and
+// marks duplicates across them.
 func (r Resolver) ResolveAll(raw []*auth.Account) []*Account {
+	r = r.prepared()
 	out := make([]*Account, len(raw))
-	for i, a := range raw {
-		out[i] = r.Resolve(a)
+	workers := min(runtime.GOMAXPROCS(0), max(1, len(raw)/512))
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Go(func() {
+			for i := w; i < len(raw); i += workers {
+				out[i] = r.Resolve(raw[i])
+			}
+		})
 	}
+	wg.Wait()
 	MarkDuplicates(out)
 	return out
 }
@@ -213,12 +258,24 @@ func (r Resolver) TierModels(tier string) []string {
 // visibleModels applies DESIGN §4 steps 2–6 to the section's models, in the
 // proxy's order: built-ins, exclusions, aliases, prefix, disabled.
 func (r Resolver) visibleModels(out *Account, a *auth.Account, section []catalog.Model) {
-	details := withBuiltIns(section, catalog.BuiltIns(out.Provider))
-	details = exclude(details, a.ExcludedModels)
+	base, ok := r.base[out.Provider+"\x00"+out.Tier]
+	if !ok {
+		details := withBuiltIns(section, catalog.BuiltIns(out.Provider))
+		base = baseModels{details: details, ids: sortedIDs(details, "", false)}
+	}
+	out.Prefix = r.prefix(out, a)
+	if len(a.ExcludedModels) == 0 && len(a.ModelAliases) == 0 && out.Prefix == "" {
+		// The common case: the tier's models as they are, shared.
+		out.Details, out.WhenEnabled = base.details, base.ids
+		if !out.Disabled {
+			out.Models = out.WhenEnabled
+		}
+		return
+	}
+	details := exclude(slices.Clone(base.details), a.ExcludedModels)
 	out.Notes = append(out.Notes, excludedAliasNotes(details, a)...)
 	details = applyAliases(details, a.ModelAliases)
 	out.Details = details
-	out.Prefix = r.prefix(out, a)
 	out.WhenEnabled = expandPrefix(details, out.Prefix, r.Rules.ForceModelPrefix)
 	if !out.Disabled {
 		out.Models = out.WhenEnabled
@@ -385,13 +442,14 @@ func describeSources(sources []string) string {
 
 // fileNamePlan finds the plan part of a name like
 // codex-<hash8>-<email>-<plan>.json: the text after the file's own email.
-var jsonSuffix = regexp.MustCompile(`(?i)\.json$`)
-
 func fileNamePlan(file, email string) string {
 	if email == "" {
 		return ""
 	}
-	base := jsonSuffix.ReplaceAllString(file, "")
+	base := file
+	if n := len(base) - len(".json"); n >= 0 && strings.EqualFold(base[n:], ".json") {
+		base = base[:n]
+	}
 	i := strings.LastIndex(strings.ToLower(base), strings.ToLower(email)+"-")
 	if i < 0 {
 		return ""

@@ -19,6 +19,8 @@ type Snapshot struct {
 	Catalog  catalog.Loaded
 	Rules    RuleSet
 	Now      time.Time
+
+	resolver Resolver // prepared once, reused for one-file reloads
 }
 
 // Load scans a source and resolves every account.
@@ -33,13 +35,17 @@ func Load(ctx context.Context, src auth.Source, cat catalog.Loaded, rules RuleSe
 // Build resolves parsed accounts into a Snapshot.
 func Build(raw []*auth.Account, cat catalog.Loaded, rules RuleSet, now time.Time) *Snapshot {
 	s := &Snapshot{Catalog: cat, Rules: rules, Now: now}
-	s.Accounts = s.Resolver().ResolveAll(raw)
+	s.resolver = s.Resolver().prepared()
+	s.Accounts = s.resolver.ResolveAll(raw)
 	slices.SortFunc(s.Accounts, func(a, b *Account) int { return strings.Compare(a.File, b.File) })
 	return s
 }
 
 // Resolver returns the resolver this snapshot was built with.
 func (s *Snapshot) Resolver() Resolver {
+	if s.resolver.base != nil {
+		return s.resolver
+	}
 	return Resolver{Catalog: s.Catalog.Catalog, Rules: s.Rules, Now: s.Now}
 }
 
@@ -86,7 +92,7 @@ func (s *Snapshot) WithFile(file string, a *auth.Account, present bool) (*Snapsh
 	if i >= 0 {
 		ch.Before = s.Accounts[i]
 	}
-	next := &Snapshot{Catalog: s.Catalog, Rules: s.Rules, Now: s.Now}
+	next := &Snapshot{Catalog: s.Catalog, Rules: s.Rules, Now: s.Now, resolver: s.resolver}
 	accounts := slices.Clone(s.Accounts)
 	switch {
 	case !present && i < 0:
