@@ -34,7 +34,7 @@ func Parse(file, path string, data []byte) *Account {
 func decodeObject(data []byte) (map[string]json.RawMessage, error) {
 	// Only JSON's own whitespace: encoding/json, as the proxy reads files,
 	// rejects a file that starts with any other space.
-	trimmed := bytes.Trim(data, " \t\r\n")
+	trimmed := trimJSONSpace(data)
 	switch {
 	case len(trimmed) == 0:
 		return nil, errors.New("empty file")
@@ -69,6 +69,9 @@ var readKeys = func() map[string]string {
 	}
 	return m
 }()
+
+// trimJSONSpace trims JSON's own whitespace, and no other.
+func trimJSONSpace(data []byte) []byte { return bytes.Trim(data, " \t\r\n") }
 
 func jsonKind(first byte) string {
 	switch first {

@@ -30,6 +30,8 @@ type Source interface {
 // Dir is an auth folder: the top-level *.json files of one directory.
 type Dir struct {
 	Root string // absolute path of the folder
+	// Verifier, when set, checks every id_token's signature (--jwks).
+	Verifier *Verifier
 }
 
 // NewDir returns the auth folder at path, made absolute.
@@ -121,7 +123,18 @@ func (d *Dir) read(name string) (*Account, bool) {
 	}
 	a := Parse(name, path, data)
 	a.ModTime = info.ModTime()
+	d.verify(a, data)
 	return a, true
+}
+
+// verify sets the signature state of a decoded id_token.
+func (d *Dir) verify(a *Account, data []byte) {
+	if d.Verifier == nil || a.IDToken == nil || a.IDToken.Err != nil {
+		return
+	}
+	if tok, ok := idTokenText(data); ok {
+		a.IDToken.Signature = d.Verifier.Verify(tok)
+	}
 }
 
 func isSymlink(path string) bool {
