@@ -38,9 +38,10 @@ type WriteResult struct {
 	Before  [32]byte // sha256 of the file as loaded
 	After   [32]byte // sha256 of what was written (Before when unchanged)
 	Changed bool
-	// Window is the time from the last re-read to the completed rename:
-	// a writer that does not lock (the proxy) and writes inside it can
-	// still lose its write. Measured so it can be reported, not hidden.
+	// Window is the time from the start of the last re-read to the
+	// completed rename: a writer that does not lock (the proxy) and
+	// writes inside it can still lose its write. Measured so it can be
+	// reported, not hidden.
 	Window time.Duration
 }
 
@@ -83,10 +84,12 @@ func WriteFile(path string, loaded [32]byte, edit Edit) (WriteResult, error) {
 		return res, err
 	}
 	defer os.Remove(tmp) // a no-op once renamed
+	// The window opens as the re-read starts: a rewrite that finishes
+	// during the re-read, after its bytes were read, is lost as well.
+	start := time.Now()
 	if err := recheck(path, loaded); err != nil {
 		return res, err
 	}
-	start := time.Now()
 	if testHookBeforeRename != nil {
 		testHookBeforeRename(tmp)
 	}

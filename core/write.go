@@ -143,6 +143,12 @@ func (w Writer) writeOne(ctx context.Context, snap *Snapshot, a *Account) (Write
 				o.Status, o.Error = StatusConflict, "changed, then could not be reloaded"
 				return o, nil
 			}
+			if raw.Err != nil {
+				// Most likely caught mid-rewrite: the write is still owed,
+				// so not "unchanged".
+				o.Status, o.Error = StatusConflict, "changed, then could not be read: "+raw.Err.Error()
+				return o, nil
+			}
 			a = snap.Resolver().Resolve(raw)
 		case errors.Is(err, auth.ErrConflict):
 			o.Status, o.Error = StatusConflict, err.Error()
@@ -311,10 +317,12 @@ func (w Writer) Undo(ctx context.Context) (BatchResult, error) {
 	var undo []AuditEntry
 	for i := len(batch) - 1; i >= 0; i-- {
 		e := batch[i]
-		o, entry := w.undoOne(e)
 		if ctx.Err() != nil {
-			o = WriteOutcome{File: e.File, Status: StatusError, Error: ctx.Err().Error()}
+			// Checked before writing: a cancelled undo writes nothing more.
+			res.add(WriteOutcome{File: e.File, Status: StatusError, Error: ctx.Err().Error()})
+			continue
 		}
+		o, entry := w.undoOne(e)
 		res.add(o)
 		if entry != nil {
 			entry.Batch, entry.Undoes = res.Batch, e.Batch
@@ -325,6 +333,24 @@ func (w Writer) Undo(ctx context.Context) (BatchResult, error) {
 		return res, fmt.Errorf("audit log: %w", err)
 	}
 	return res, nil
+}
+
+// restore puts e's member back as it was before the write; the result must
+// hash to before. The log holds null both for a key that was absent and for
+// one that held null, so for null the digest decides which it was.
+func restore(data []byte, e AuditEntry, before [32]byte) ([]byte, error) {
+	old := e.Old
+	if len(old) == 0 {
+		old = json.RawMessage("null")
+	}
+	out, err := auth.SetMember(data, e.Key, old)
+	if err == nil && sha256.Sum256(out) != before && string(old) == "null" {
+		out, err = auth.RemoveMember(data, e.Key)
+	}
+	if err == nil && sha256.Sum256(out) != before {
+		err = errors.New("the restored file would not match the original byte for byte")
+	}
+	return out, err
 }
 
 func (w Writer) undoOne(e AuditEntry) (WriteOutcome, *AuditEntry) {
@@ -343,17 +369,7 @@ func (w Writer) undoOne(e AuditEntry) (WriteOutcome, *AuditEntry) {
 	}
 	loaded := [32]byte(after)
 	res, err := auth.WriteFile(e.Path, loaded, func(data []byte) ([]byte, error) {
-		var out []byte
-		var err error
-		if len(e.Old) == 0 || string(e.Old) == "null" {
-			out, err = auth.RemoveMember(data, e.Key)
-		} else {
-			out, err = auth.SetMember(data, e.Key, e.Old)
-		}
-		if err == nil && sha256.Sum256(out) != [32]byte(before) {
-			err = errors.New("the restored file would not match the original byte for byte")
-		}
-		return out, err
+		return restore(data, e, [32]byte(before))
 	})
 	switch {
 	case err == nil:
