@@ -166,7 +166,11 @@ func (c *cli) findAccount(arg string) (*core.Account, error) {
 		if err != nil {
 			return nil, err
 		}
-		snap, err := loadSnapshot(&auth.Dir{Root: filepath.Dir(abs)}, cat, rules)
+		src, err := c.authSource(filepath.Dir(abs))
+		if err != nil {
+			return nil, err
+		}
+		snap, err := loadSnapshot(src, cat, rules)
 		if err != nil {
 			return nil, err
 		}
@@ -196,7 +200,16 @@ func (c *cli) runNormalize() error {
 	accounts := snap.Accounts
 	if len(c.args) > 0 {
 		accounts = nil
+		root, err := c.authDirPath()
+		if err != nil {
+			return err
+		}
 		for _, f := range c.args {
+			if abs, err := filepath.Abs(f); err == nil && strings.ContainsRune(f, filepath.Separator) {
+				if absRoot, _ := filepath.Abs(root); filepath.Dir(abs) != absRoot {
+					return usagef("%s is not in the auth dir %s (normalize works on the auth dir's files)", f, root)
+				}
+			}
 			i := snap.Find(filepath.Base(f))
 			if i < 0 {
 				return usagef("%s: not an auth file in the auth dir", f)
@@ -258,7 +271,7 @@ func (c *cli) writePlans(snap *core.Snapshot, accounts []*core.Account) error {
 	if err != nil {
 		return err
 	}
-	src, err := auth.NewDir(dir)
+	src, err := c.authSource(dir)
 	if err != nil {
 		return err
 	}

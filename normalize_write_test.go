@@ -219,3 +219,21 @@ func TestNormalizeWriteJSON(t *testing.T) {
 		}
 	}
 }
+
+func TestNormalizeWriteRefusesAPathOutsideTheAuthDir(t *testing.T) {
+	dir := copyDir(t, refDir)
+	other := copyDir(t, refDir)
+	name := "codex-stale@sample.example-plus.json"
+	before := mustRead(t, filepath.Join(dir, name))
+	r := runCLI(t, nil, "normalize", "--write", "--auth-dir", dir, filepath.Join(other, name))
+	if r.code != 2 || !strings.Contains(r.stderr, "not in the auth dir") {
+		t.Fatalf("exit %d, stderr %q", r.code, r.stderr)
+	}
+	if !bytes.Equal(before, mustRead(t, filepath.Join(dir, name))) {
+		t.Error("the auth dir's file of the same name was written")
+	}
+	r = runCLI(t, nil, "normalize", "--write", "--auth-dir", dir, filepath.Join(dir, name))
+	if r.code != 0 || !strings.Contains(r.stdout, "written 1") {
+		t.Errorf("a path inside the auth dir: exit %d %q", r.code, r.stdout)
+	}
+}

@@ -129,8 +129,13 @@ func (w Writer) writeOne(ctx context.Context, snap *Snapshot, a *Account) (Write
 		case err == nil && !res.Changed:
 			o.Status = StatusUnchanged
 			return o, nil
-		case err == nil:
+		case err == nil || res.Changed:
+			// Renamed into place: written, and audited, even if the
+			// directory sync that follows failed (said in Error).
 			o.Status = StatusWritten
+			if err != nil {
+				o.Error = err.Error()
+			}
 			newValue, _ := json.Marshal(tier)
 			return o, &AuditEntry{
 				Time: w.now(), File: a.File, Path: a.Path, Key: PlanTypeKey, Old: old, New: newValue,
@@ -272,21 +277,22 @@ func (l AuditLog) Entries() ([]AuditEntry, error) {
 
 // lastUndoable returns the entries of the newest write batch that no undo
 // batch has reverted yet.
+// A file an undo refused stays undoable: a later undo tries it again.
 func lastUndoable(entries []AuditEntry) []AuditEntry {
 	undone := map[string]bool{}
 	for _, e := range entries {
 		if e.Undoes != "" {
-			undone[e.Undoes] = true
+			undone[e.Undoes+"\x00"+e.Path] = true
 		}
 	}
 	for i := len(entries) - 1; i >= 0; i-- {
 		b := entries[i].Batch
-		if entries[i].Undoes != "" || undone[b] {
+		if entries[i].Undoes != "" || undone[b+"\x00"+entries[i].Path] {
 			continue
 		}
 		var out []AuditEntry
 		for _, e := range entries {
-			if e.Batch == b {
+			if e.Batch == b && !undone[b+"\x00"+e.Path] {
 				out = append(out, e)
 			}
 		}

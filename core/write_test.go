@@ -580,3 +580,38 @@ func TestUndoWithACancelledContextWritesNothing(t *testing.T) {
 		t.Errorf("undo after the cancelled one: %v, %+v", err, res)
 	}
 }
+
+// A file an undo refused stays in the batch: once it is back to what the
+// batch wrote, the next undo reverts it, and only it.
+func TestARefusedFileIsUndoneByTheNextUndo(t *testing.T) {
+	dir, orig := copyAuths(t)
+	snap, src := loadDir(t, dir)
+	w := newWriter(t, src)
+	w.WritePlans(context.Background(), snap, snap.Accounts)
+	path := filepath.Join(dir, stale)
+	written := readFile(t, path)
+	refreshed, err := auth.SetStringMember(written, "last_refresh", "2026-12-02T00:00:00Z")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, refreshed, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if res, err := w.Undo(context.Background()); err != nil || res.Refused != 1 {
+		t.Fatalf("first undo: %+v %v", res, err)
+	}
+	if err := os.WriteFile(path, written, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	res, err := w.Undo(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Written != 1 || len(res.Outcomes) != 1 || res.Outcomes[0].File != stale {
+		t.Fatalf("second undo should revert only the refused file: %+v", res)
+	}
+	sameFiles(t, dir, orig)
+	if _, err := w.Undo(context.Background()); err != core.ErrNothingToUndo {
+		t.Errorf("third undo: %v, want nothing to undo", err)
+	}
+}
