@@ -81,6 +81,8 @@ type cli struct {
 	catalogFile      string
 	catalogURLs      listFlag // --catalog-url, repeatable: replaces catalog.DefaultURLs
 	proxy            string   // --proxy for catalog downloads; else the proxy environment
+	jwks             string   // --jwks FILE|URL: verify id_token signatures
+	verifier         *auth.Verifier
 	cacheDir         string
 	rules            string
 	unknownPlan      string
@@ -104,6 +106,8 @@ type cli struct {
 	write     bool
 	undo      bool
 
+	refreshEvery time.Duration // --refresh-every (the TUI): periodic catalog refresh
+
 	set    map[string]bool // flags given on the command line
 	stdout io.Writer
 	stderr io.Writer
@@ -114,13 +118,13 @@ type cli struct {
 var globalFlags = []string{
 	"auth-dir", "catalog", "cache-dir", "rules", "unknown-plan", "plan-alias",
 	"force-model-prefix", "offline", "read-only", "reveal-secrets",
-	"catalog-url", "proxy",
+	"catalog-url", "proxy", "jwks",
 }
 
 // commandFlags says which non-global flags each command accepts.
 var commandFlags = map[string][]string{
-	"":          {},
-	"demo":      {"generate", "count", "seed"},
+	"":          {"refresh-every", "candidate"},
+	"demo":      {"generate", "count", "seed", "refresh-every", "candidate"},
 	"list":      {"json", "provider", "tier", "warning"},
 	"show":      {"json"},
 	"normalize": {"write", "undo", "json"},
@@ -137,6 +141,7 @@ func parseArgs(args []string, getenv func(string) string) (*cli, error) {
 	fs.StringVar(&c.cacheDir, "cache-dir", "", "")
 	fs.Var(&c.catalogURLs, "catalog-url", "")
 	fs.StringVar(&c.proxy, "proxy", "", "")
+	fs.StringVar(&c.jwks, "jwks", "", "")
 	fs.StringVar(&c.rules, "rules", "pr2024", "")
 	fs.StringVar(&c.unknownPlan, "unknown-plan", "", "")
 	fs.Var(&c.planAliases, "plan-alias", "")
@@ -157,6 +162,7 @@ func parseArgs(args []string, getenv func(string) string) (*cli, error) {
 	fs.Uint64Var(&c.seed, "seed", 1, "")
 	fs.BoolVar(&c.write, "write", false, "")
 	fs.BoolVar(&c.undo, "undo", false, "")
+	fs.DurationVar(&c.refreshEvery, "refresh-every", 0, "")
 
 	if err := applyEnv(fs, getenv); err != nil {
 		return nil, err
@@ -227,6 +233,9 @@ func (c *cli) checkFlags() error {
 			where = "the TUI"
 		}
 		return usagef("--%s does not apply to %s", name, where)
+	}
+	if c.name() == "demo" && c.set["candidate"] && c.set["generate"] {
+		return usagef("--candidate goes with the demo UI, not with --generate")
 	}
 	return nil
 }
@@ -358,7 +367,7 @@ func (c *cli) snapshot() (*core.Snapshot, error) {
 	if err != nil {
 		return nil, err
 	}
-	dir, err := auth.NewDir(path)
+	dir, err := c.authSource(path)
 	if err != nil {
 		return nil, err
 	}

@@ -3,9 +3,12 @@ package main
 import (
 	"fmt"
 	"os"
+	"path/filepath"
+	"strings"
+	"time"
 
-	"github.com/tierscope/tierscope/auth"
 	"github.com/tierscope/tierscope/catalog"
+	"github.com/tierscope/tierscope/core"
 	"github.com/tierscope/tierscope/tui"
 )
 
@@ -34,6 +37,7 @@ func (c *cli) runDemoTUI() error {
 	}
 	defer os.RemoveAll(dir)
 	c.offline = true
+	c.demoVerifier(dir)
 	return c.openTUI(dir, fmt.Sprintf("demo: 60 generated accounts in %s (removed on quit)", dir))
 }
 
@@ -50,13 +54,67 @@ func (c *cli) openTUI(dir, demoNote string) error {
 	if err != nil {
 		return usagef("--catalog: %v", err)
 	}
-	src, err := auth.NewDir(dir)
+	candidate, err := c.tuiCandidate()
 	if err != nil {
 		return err
+	}
+	src, err := c.authSource(dir)
+	if err != nil {
+		return err
+	}
+	fetcher, err := c.tuiFetcher()
+	if err != nil {
+		return err
+	}
+	var audit core.AuditLog
+	if cache.Dir != "" {
+		audit.Path = filepath.Join(cache.Dir, "audit.jsonl") // as normalize --write records
 	}
 	attempts, _ := cache.Attempts()
 	return tui.Run(tui.Options{
 		Source: src, Catalog: cat, Rules: rules, ReadOnly: c.readOnly,
 		Attempts: attempts, CacheErr: cacheErr, DemoNote: demoNote,
+		Fetcher: fetcher, RefreshEvery: c.refreshEvery, AuditLog: audit,
+		Candidate: candidate,
 	})
+}
+
+// tuiCandidate loads --candidate PATH, which the TUI opens on (the diff
+// views' candidate tab). An invalid catalog is a usage error, as for
+// `diff --candidate`.
+func (c *cli) tuiCandidate() (catalog.Loaded, error) {
+	switch {
+	case c.candidate == "":
+		return catalog.Loaded{}, nil
+	case strings.HasPrefix(c.candidate, "http://") || strings.HasPrefix(c.candidate, "https://"):
+		return catalog.Loaded{}, usagef("--candidate: fetching a candidate catalog by URL is not supported yet; download it and pass the file")
+	}
+	l, err := catalog.LoadFile(c.candidate)
+	if err != nil {
+		return catalog.Loaded{}, usagef("--candidate: %v", err)
+	}
+	return l, nil
+}
+
+// minRefreshEvery spares the catalog's hosts a refresh loop.
+const minRefreshEvery = 10 * time.Second
+
+// tuiFetcher is the fetcher of the TUI's background refreshes (at start,
+// on r, every --refresh-every): the one `catalog refresh` uses, or none
+// under --offline, --catalog FILE and in the demo, where the UI never
+// touches the network.
+func (c *cli) tuiFetcher() (*catalog.Fetcher, error) {
+	switch {
+	case c.refreshEvery < 0:
+		return nil, usagef("--refresh-every %s: want a positive duration, e.g. 3h", c.refreshEvery)
+	case c.refreshEvery > 0 && c.refreshEvery < minRefreshEvery:
+		return nil, usagef("--refresh-every %s: at least %s, to spare the catalog's hosts", c.refreshEvery, minRefreshEvery)
+	}
+	if c.refreshRefusal() != nil {
+		if c.refreshEvery > 0 {
+			return nil, usagef("--refresh-every needs the network: it does not go with --offline, --catalog or the demo")
+		}
+		return nil, nil
+	}
+	return c.catalogFetcher()
 }
