@@ -359,6 +359,7 @@ type rulesJSON struct {
 	AliasOverrides   map[string]string `json:"alias_overrides"`
 	NotLoaded        []string          `json:"not_loaded"`
 	ForceModelPrefix bool              `json:"force_model_prefix"`
+	ProxyConfig      *string           `json:"proxy_config"` // the config.yaml in force, or null
 }
 
 type builtIns struct {
@@ -392,7 +393,7 @@ func (c *cli) runCatalog() error {
 		Rules: rulesJSON{
 			Name: rules.Name, UnknownPlan: rules.Unknown, PlanSources: rules.PlanSources,
 			Aliases: rules.Aliases, AliasOverrides: nonNilMap(rules.AliasOverrides), NotLoaded: nonNil(rules.NotLoaded),
-			ForceModelPrefix: rules.ForceModelPrefix,
+			ForceModelPrefix: rules.ForceModelPrefix, ProxyConfig: configPath(rules),
 		},
 		BuiltIns: builtIns{Commit: catalog.BuiltInCommit, Codex: modelIDs(catalog.BuiltIns("codex")), XAI: modelIDs(catalog.BuiltIns("xai"))},
 	}
@@ -571,4 +572,11 @@ func modelIDs(ms []catalog.Model) []string {
 		out[i] = m.ID
 	}
 	return out
+}
+
+func configPath(r core.RuleSet) *string {
+	if r.Config == nil {
+		return nil
+	}
+	return &r.Config.Path
 }

@@ -82,6 +82,8 @@ type cli struct {
 	catalogURLs      listFlag // --catalog-url, repeatable: replaces catalog.DefaultURLs
 	proxy            string   // --proxy for catalog downloads; else the proxy environment
 	jwks             string   // --jwks FILE|URL: verify id_token signatures
+	proxyConfigPath  string   // --proxy-config FILE: the proxy's config.yaml
+	proxyConfig      *core.ProxyConfig
 	verifier         *auth.Verifier
 	cacheDir         string
 	rules            string
@@ -118,7 +120,7 @@ type cli struct {
 var globalFlags = []string{
 	"auth-dir", "catalog", "cache-dir", "rules", "unknown-plan", "plan-alias",
 	"force-model-prefix", "offline", "read-only", "reveal-secrets",
-	"catalog-url", "proxy", "jwks",
+	"catalog-url", "proxy", "jwks", "proxy-config",
 }
 
 // commandFlags says which non-global flags each command accepts.
@@ -142,6 +144,7 @@ func parseArgs(args []string, getenv func(string) string) (*cli, error) {
 	fs.Var(&c.catalogURLs, "catalog-url", "")
 	fs.StringVar(&c.proxy, "proxy", "", "")
 	fs.StringVar(&c.jwks, "jwks", "", "")
+	fs.StringVar(&c.proxyConfigPath, "proxy-config", "", "")
 	fs.StringVar(&c.rules, "rules", "pr2024", "")
 	fs.StringVar(&c.unknownPlan, "unknown-plan", "", "")
 	fs.Var(&c.planAliases, "plan-alias", "")
@@ -296,6 +299,13 @@ func (c *cli) ruleSet() (core.RuleSet, error) {
 		}
 	}
 	r.ForceModelPrefix = c.forceModelPrefix
+	cfg, err := c.loadProxyConfig()
+	if err != nil {
+		return r, err
+	}
+	if cfg != nil {
+		r = r.WithProxyConfig(*cfg)
+	}
 	return r, nil
 }
 
@@ -304,6 +314,11 @@ func (c *cli) ruleSet() (core.RuleSet, error) {
 func (c *cli) authDirPath() (string, error) {
 	if c.authDir != "" {
 		return expandHome(c.authDir)
+	}
+	if cfg, err := c.loadProxyConfig(); err != nil {
+		return "", err
+	} else if cfg != nil && cfg.AuthDir != "" {
+		return cfg.AuthDir, nil
 	}
 	home, err := os.UserHomeDir()
 	if err != nil {
@@ -402,4 +417,22 @@ func (l *listFlag) Set(v string) error {
 func (l *listFlag) setFromEnv(v string) {
 	_ = l.Set(v)
 	l.fromEnv = true
+}
+
+// loadProxyConfig reads --proxy-config once; a config that does not parse
+// is a usage error.
+func (c *cli) loadProxyConfig() (*core.ProxyConfig, error) {
+	if c.proxyConfig != nil || c.proxyConfigPath == "" {
+		return c.proxyConfig, nil
+	}
+	path, err := expandHome(c.proxyConfigPath)
+	if err != nil {
+		return nil, err
+	}
+	cfg, err := core.LoadProxyConfig(path)
+	if err != nil {
+		return nil, usagef("--proxy-config: %v", err)
+	}
+	c.proxyConfig = &cfg
+	return c.proxyConfig, nil
 }

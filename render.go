@@ -305,10 +305,16 @@ Global flags (each also as TIERSCOPE_<FLAG>, e.g. TIERSCOPE_AUTH_DIR; a flag win
                             policy for unknown plans (default: the rule set's)
   --plan-alias RAW=TIER     map a raw plan to a tier (repeatable)
   --force-model-prefix      prefixed accounts serve only prefix/id, as the proxy's force-model-prefix
+  --proxy-config FILE       the proxy's config.yaml: auth-dir, oauth-excluded-models,
+                            oauth-model-alias, force-model-prefix
+  --jwks FILE|URL           verify id_token signatures (RS256) against a JWKS
   --offline                 never touch the network
   --read-only               never write (the TUI shows a READ-ONLY badge)
   --reveal-secrets          show tokens in output (never by default)
   --version                 print the version
+
+TUI flags (tierscope, tierscope demo):
+  --refresh-every DURATION  also refresh the catalog in the background this often (e.g. 3h)
 
 Exit codes: 0 ok; 1 diff differs or normalize would write; 2 usage or runtime error.
 `

@@ -264,7 +264,9 @@ func (r Resolver) visibleModels(out *Account, a *auth.Account, section []catalog
 		base = baseModels{details: details, ids: sortedIDs(details, "", false)}
 	}
 	out.Prefix = r.prefix(out, a)
-	if len(a.ExcludedModels) == 0 && len(a.ModelAliases) == 0 && out.Prefix == "" {
+	exclusions := r.Rules.exclusionsFor(out.Provider, a.ExcludedModels)
+	aliases := r.Rules.aliasesFor(out.Provider, a.ModelAliases)
+	if len(exclusions) == 0 && len(aliases) == 0 && out.Prefix == "" {
 		// The common case: the tier's models as they are, shared.
 		out.Details, out.WhenEnabled = base.details, base.ids
 		if !out.Disabled {
@@ -272,9 +274,9 @@ func (r Resolver) visibleModels(out *Account, a *auth.Account, section []catalog
 		}
 		return
 	}
-	details := exclude(slices.Clone(base.details), a.ExcludedModels)
-	out.Notes = append(out.Notes, excludedAliasNotes(details, a)...)
-	details = applyAliases(details, a.ModelAliases)
+	details := exclude(slices.Clone(base.details), exclusions)
+	out.Notes = append(out.Notes, excludedAliasNotes(details, exclusions, aliases)...)
+	details = applyAliases(details, aliases)
 	out.Details = details
 	out.WhenEnabled = expandPrefix(details, out.Prefix, r.Rules.ForceModelPrefix)
 	if !out.Disabled {
@@ -341,10 +343,10 @@ func wildcardMatch(pattern, s string) bool {
 
 // excludedAliasNotes explains exclusions that name an alias: exclusions run
 // before aliases, so they do nothing.
-func excludedAliasNotes(details []ModelDetail, a *auth.Account) []string {
+func excludedAliasNotes(details []ModelDetail, exclusions []string, aliases []auth.ModelAlias) []string {
 	var notes []string
-	for _, p := range a.ExcludedModels {
-		for _, al := range a.ModelAliases {
+	for _, p := range exclusions {
+		for _, al := range aliases {
 			if wildcardMatch(p, al.Alias) && !slices.ContainsFunc(details, func(m ModelDetail) bool { return wildcardMatch(p, m.ID) }) {
 				notes = append(notes, fmt.Sprintf("exclusion %q names the alias %q: exclusions run before aliases, so it excludes nothing", p, al.Alias))
 				break

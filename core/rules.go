@@ -57,6 +57,10 @@ type RuleSet struct {
 	// ForceModelPrefix is the proxy's force-model-prefix: a prefixed account
 	// serves only prefix/id, not id.
 	ForceModelPrefix bool
+
+	// Config is the proxy's config.yaml in force (--proxy-config), if any:
+	// global exclusions and aliases per channel.
+	Config *ProxyConfig
 }
 
 // RuleSetNames lists the built-in rule sets.
@@ -150,6 +154,9 @@ func (r RuleSet) Describe() string {
 	}
 	if r.ForceModelPrefix {
 		s += " · force-model-prefix"
+	}
+	if r.Config != nil {
+		s += " · config " + r.Config.Path
 	}
 	return s
 }
