@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"math"
 	"strings"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 )
@@ -16,9 +17,17 @@ import (
 // the proxy tries them (top level first, then inside a nested "token").
 var expiryKeys = []string{"expired", "expire", "expires_at", "expiresAt", "expiry", "expires"}
 
+// parses counts the files parsed since the program started.
+var parses atomic.Int64
+
+// ParseCount returns how many files have been parsed: tests and benchmarks
+// use it to prove that a changed file costs one parse, not a rescan.
+func ParseCount() int64 { return parses.Load() }
+
 // Parse turns the bytes of one auth file into an Account. It never fails: a
 // file that is not a usable JSON object gives an Account with Err set.
 func Parse(file, path string, data []byte) *Account {
+	parses.Add(1)
 	a := &Account{File: file, Path: path, Size: int64(len(data)), SHA256: sha256.Sum256(data)}
 	fields, err := decodeObject(data)
 	if err != nil {
