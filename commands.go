@@ -150,8 +150,12 @@ func (c *cli) findAccount(arg string) (*core.Account, error) {
 		candidates = []string{filepath.Join(dir, arg), arg}
 	}
 	for _, p := range candidates {
-		info, err := os.Stat(p)
-		if err != nil || info.IsDir() {
+		// A dangling symlink is still a file to show (with its error).
+		if info, err := os.Stat(p); err != nil {
+			if _, lerr := os.Lstat(p); lerr != nil {
+				continue
+			}
+		} else if info.IsDir() {
 			continue
 		}
 		abs, err := filepath.Abs(p)

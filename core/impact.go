@@ -18,21 +18,23 @@ type ChangeGroup struct {
 	Files   []string `json:"files"`
 }
 
-// Describe words the group: "12 plus accounts gain gpt-5.7; lose gpt-5.5".
+// Describe words the group: "12 plus accounts gain gpt-5.7; lose gpt-5.5",
+// "1 free account loses gpt-5.5".
 func (g ChangeGroup) Describe() string {
+	// One account "gains"; several "gain".
+	noun, gain, lose, keep := "accounts", "gain ", "lose ", "keep the same models"
+	if len(g.Files) == 1 {
+		noun, gain, lose, keep = "account", "gains ", "loses ", "keeps the same models"
+	}
 	var parts []string
 	if len(g.Added) > 0 {
-		parts = append(parts, "gain "+strings.Join(g.Added, " "))
+		parts = append(parts, gain+strings.Join(g.Added, " "))
 	}
 	if len(g.Removed) > 0 {
-		parts = append(parts, "lose "+strings.Join(g.Removed, " "))
+		parts = append(parts, lose+strings.Join(g.Removed, " "))
 	}
 	if len(parts) == 0 {
-		parts = append(parts, "keep the same models")
-	}
-	noun := "accounts"
-	if len(g.Files) == 1 {
-		noun = "account"
+		parts = append(parts, keep)
 	}
 	return fmt.Sprintf("%d %s %s %s", len(g.Files), g.Tier, noun, strings.Join(parts, "; "))
 }

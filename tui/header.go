@@ -26,7 +26,10 @@ type header struct {
 	catalog  catalog.Loaded
 	attempts []catalog.Attempt
 	now      time.Time
-	width    int
+	// refreshing is the spinner after the catalog's age while a refresh
+	// runs ("" otherwise); set by Model.syncRefreshHeader.
+	refreshing string
+	width      int
 }
 
 // SetSize sets the width.
@@ -57,7 +60,7 @@ func (h header) segments() []string {
 	return []string{
 		s.Header.Render(h.dir),
 		s.Header.Render(count),
-		levelStyle(s, f.Level).Render(cat),
+		levelStyle(s, f.Level).Render(cat) + h.refreshing,
 		s.Header.Render(h.rules),
 	}
 }

@@ -1,6 +1,10 @@
 package tui
 
-import "github.com/charmbracelet/bubbles/key"
+import (
+	"slices"
+
+	"github.com/charmbracelet/bubbles/key"
+)
 
 // KeyMap is every key binding of the UI. Bindings that do not apply in the
 // current mode are disabled (see Model.updateKeyBindings), so help only
@@ -33,6 +37,13 @@ type KeyMap struct {
 	WriteAll key.Binding
 	Diff     key.Binding
 
+	// The write dialog: y writes; n, enter and esc do not (the default).
+	Yes key.Binding
+	No  key.Binding
+
+	// DiffKeys are the bindings of the diff views (diffkeys.go).
+	DiffKeys DiffKeyMap
+
 	Help key.Binding
 	Quit key.Binding
 }
@@ -61,22 +72,30 @@ func DefaultKeyMap() KeyMap {
 		Write:    key.NewBinding(key.WithKeys("w"), key.WithHelp("w", "write plan")),
 		WriteAll: key.NewBinding(key.WithKeys("W"), key.WithHelp("W", "write all")),
 		Diff:     key.NewBinding(key.WithKeys("d"), key.WithHelp("d", "diff")),
+		Yes:      key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "write")),
+		No:       key.NewBinding(key.WithKeys("n", "enter", "esc"), key.WithHelp("n/enter/esc", "cancel")),
 		Help:     key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
 		Quit:     key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", "quit")),
+		DiffKeys: defaultDiffKeyMap(),
 	}
 	// Later issues wire these; until then help must not offer them.
 	for _, b := range []*key.Binding{&k.Refresh, &k.Write, &k.WriteAll, &k.Diff} {
 		b.SetEnabled(false)
 	}
+	// Enabled while the write dialog is open (Model.updateActionBindings).
+	k.Yes.SetEnabled(false)
+	k.No.SetEnabled(false)
 	return k
 }
 
 // ShortHelp is the one-line help of the footer.
 func (k KeyMap) ShortHelp() []key.Binding {
-	return []key.Binding{
-		k.Move, k.Accept, k.Clear, k.Back, k.Filter, k.Sort, k.Detail,
+	short := []key.Binding{
+		k.Move, k.Accept, k.Clear, k.Back, k.Yes, k.No, k.Filter, k.Sort, k.Detail,
 		k.Refresh, k.Write, k.Diff, k.Catalog, k.Help, k.Quit,
 	}
+	// The diff views' keys come after back (they are off elsewhere).
+	return append(append(slices.Clone(short[:4]), k.DiffKeys.shortHelp()...), short[4:]...)
 }
 
 // FullHelp is the help shown by `?`, one column per group.
@@ -85,6 +104,7 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Home, k.End},
 		{k.Detail, k.Switch, k.Filter, k.Accept, k.Clear, k.Back},
 		{k.Sort, k.Reverse, k.Copy, k.Catalog, k.Refresh, k.Diff},
-		{k.Write, k.WriteAll, k.Help, k.Quit},
+		{k.Write, k.WriteAll, k.Yes, k.No, k.Help, k.Quit},
+		k.DiffKeys.fullHelp(),
 	}
 }

@@ -2,6 +2,7 @@ package tui
 
 import (
 	"github.com/tierscope/tierscope/auth"
+	"github.com/tierscope/tierscope/catalog"
 	"github.com/tierscope/tierscope/core"
 )
 
@@ -47,3 +48,40 @@ type copiedMsg struct {
 
 // clockTickMsg refreshes ages (catalog age in the header) once a minute.
 type clockTickMsg struct{}
+
+// catalogRefreshedMsg ends a catalog download: what the fetcher did.
+type catalogRefreshedMsg struct {
+	res catalog.RefreshResult
+}
+
+// refreshTickMsg starts a periodic refresh (--refresh-every).
+type refreshTickMsg struct{}
+
+// snapshotRebuiltMsg is a snapshot built in the background from base: an
+// edit applied (files re-read after a write) and the catalog in force.
+// edit and refresh are kept to build again if the snapshot moved on
+// meanwhile; refresh is set when a new catalog is being put in force.
+type snapshotRebuiltMsg struct {
+	base, next *core.Snapshot
+	rows       []*row
+	edit       snapshotEdit
+	catalog    catalog.Loaded
+	refresh    *refreshOutcome
+}
+
+// writePreviewMsg carries what `W` would write, for the confirmation.
+type writePreviewMsg struct {
+	preview writePreview
+}
+
+// writeProgressMsg asks the footer to show the progress of a batch.
+type writeProgressMsg struct{}
+
+// writeDoneMsg ends a write batch: the outcome per file and the snapshot
+// with the files re-read from disk.
+type writeDoneMsg struct {
+	res       core.BatchResult
+	single    bool     // a `w` of one account, reported in the status line
+	reloadErr []string // files that could not be re-read after the write
+	build     snapshotRebuiltMsg
+}

@@ -21,6 +21,8 @@ const (
 	viewMain    viewKind = iota // table and detail pane
 	viewZoom                    // the detail pane alone
 	viewCatalog                 // the catalog view
+	viewWrite                   // the write confirmation or result (confirm.go)
+	viewDiff                    // the diff views (diffview.go)
 )
 
 // focusKind is the pane that receives keys in the main view.
@@ -61,6 +63,11 @@ type Model struct {
 	catalog catalogView
 	footer  footer
 	input   filterInput
+	dialog  writeDialog  // shown in viewWrite
+	refresh refreshState // the catalog refresh in flight (refresh.go)
+	writes  writeState   // the write batch in flight (write.go)
+	work    *background  // refreshes and writes that quitting waits for
+	diff    diffView     // shown in viewDiff
 
 	watch     *watcher
 	stop      chan struct{} // closed by Close: stops the watcher
@@ -79,7 +86,7 @@ func New(opts Options) *Model {
 	}
 	m := &Model{
 		opts: opts, now: opts.Now, keys: DefaultKeyMap(), styles: DefaultStyles(DefaultPalette()),
-		stop: make(chan struct{}), closeOnce: &sync.Once{},
+		stop: make(chan struct{}), closeOnce: &sync.Once{}, work: newBackground(),
 		clipboard: clipboardTarget{
 			out:    os.Stderr,
 			tmux:   os.Getenv("TMUX") != "",
@@ -95,7 +102,9 @@ func New(opts Options) *Model {
 	m.detail.loading = "scanning …"
 	m.catalog = newCatalogView(s, k)
 	m.footer = newFooter(s, k)
+	m.refresh = newRefreshState(s)
 	m.input = newFilterInput(s)
+	m.initDiff()
 	if opts.Source != nil {
 		m.footer.busy = "scanning " + m.header.dir + " …"
 	} else {
@@ -113,7 +122,7 @@ func New(opts Options) *Model {
 
 // Init starts the scan, the watcher and the spinner.
 func (m *Model) Init() tea.Cmd {
-	cmds := []tea.Cmd{m.firstCmd, clockTick()}
+	cmds := []tea.Cmd{m.firstCmd, clockTick(), m.startupRefresh()}
 	if m.opts.Source != nil {
 		cmds = append(cmds, m.footer.spinner.Tick, m.scan())
 		if dir, ok := m.opts.Source.(*auth.Dir); ok {
@@ -148,6 +157,12 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		cmd = m.handleReloaded(msg)
 	case watchStartedMsg, watchEventMsg:
 		cmd = m.handleWatch(msg)
+	case catalogRefreshedMsg, refreshTickMsg, snapshotRebuiltMsg:
+		cmd = m.handleRefresh(msg)
+	case writePreviewMsg, writeProgressMsg, writeDoneMsg:
+		cmd = m.handleWrite(msg)
+	case candidateMsg, diffResultMsg:
+		cmd = m.handleDiffMsg(msg)
 	case copiedMsg:
 		if msg.err != nil {
 			cmd = m.footer.SetStatus(statusError, "copy failed: "+msg.err.Error())
@@ -159,8 +174,13 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.syncDetail()
 		cmd = clockTick()
 	default:
-		// Status expiry and spinner frames belong to the footer.
+		// Status expiry and spinner frames belong to the footer; the
+		// header's refresh spinner takes its own frames.
 		m.footer, cmd = m.footer.Update(msg)
+		cmd = tea.Batch(cmd, m.tickRefreshSpinner(msg))
+	}
+	if c := m.syncDiff(); c != nil { // the diff views follow the snapshot
+		cmd = tea.Batch(cmd, c)
 	}
 	return m, cmd
 }
@@ -189,8 +209,12 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 		return tea.Quit
 	}
 	switch {
+	case m.view == viewWrite:
+		return m.handleWriteKey(msg)
 	case m.filtering:
 		return m.handleFilterKey(msg)
+	case m.view == viewDiff:
+		return m.handleDiffKey(msg)
 	case m.view == viewCatalog:
 		return m.handleCatalogKey(msg)
 	case m.view == viewZoom:
@@ -209,9 +233,14 @@ func (m *Model) handleMainKey(msg tea.KeyMsg) tea.Cmd {
 		m.input.SetValue(m.table.Query())
 		return nil
 	case key.Matches(msg, k.Clear):
+		if m.table.Query() == "" {
+			m.clearScope() // esc after a jump from the diff views
+		}
 		m.table.Filter("")
 		m.input.SetValue("")
 		m.syncDetail()
+	case key.Matches(msg, k.Diff):
+		return m.openDiff()
 	case key.Matches(msg, k.Catalog):
 		m.view = viewCatalog
 		m.catalog.SetCatalog(m.opts.Catalog, m.opts.Attempts, m.now())
@@ -235,6 +264,12 @@ func (m *Model) handleMainKey(msg tea.KeyMsg) tea.Cmd {
 		return m.footer.SetStatus(statusInfo, "sorted by "+m.table.SortLabel())
 	case key.Matches(msg, k.Copy):
 		return m.copySelected()
+	case key.Matches(msg, k.Refresh):
+		return m.startRefresh(true)
+	case key.Matches(msg, k.Write):
+		return m.writeSelected()
+	case key.Matches(msg, k.WriteAll):
+		return m.confirmWriteAll()
 	case m.focus == focusDetail:
 		var cmd tea.Cmd
 		m.detail, cmd = m.detail.Update(msg)
@@ -280,6 +315,8 @@ func (m *Model) handleCatalogKey(msg tea.KeyMsg) tea.Cmd {
 		m.view = viewMain
 	case key.Matches(msg, m.keys.Help):
 		m.footer.ToggleHelp()
+	case key.Matches(msg, m.keys.Refresh):
+		return m.startRefresh(true)
 	default:
 		var cmd tea.Cmd
 		m.catalog, cmd = m.catalog.Update(msg)
@@ -296,6 +333,8 @@ func (m *Model) handleZoomKey(msg tea.KeyMsg) tea.Cmd {
 		m.footer.ToggleHelp()
 	case key.Matches(msg, m.keys.Copy):
 		return m.copySelected()
+	case key.Matches(msg, m.keys.Write):
+		return m.writeSelected()
 	default:
 		var cmd tea.Cmd
 		m.detail, cmd = m.detail.Update(msg)
@@ -333,6 +372,7 @@ func (m *Model) handleLoaded(msg accountsLoadedMsg) tea.Cmd {
 		cmds = append(cmds, loadFileCmd(m.opts.Source, f))
 	}
 	m.pending = nil
+	cmds = append(cmds, m.catchUpCatalog()) // a refresh may have ended during the scan
 	return tea.Batch(cmds...)
 }
 
@@ -412,7 +452,7 @@ func (m *Model) syncDetail() {
 // updateKeyBindings enables the bindings that apply now, so help is true.
 func (m *Model) updateKeyBindings() {
 	k := &m.keys
-	typing := m.filtering
+	typing := m.filtering || (m.view == viewDiff && m.diff.typing())
 	main := m.view == viewMain && !typing
 	if typing {
 		k.Up.SetKeys("up")
@@ -455,6 +495,8 @@ func (m *Model) updateKeyBindings() {
 		k.Back.SetKeys("esc")
 		k.Back.SetHelp("esc", "back")
 	}
+	m.updateActionBindings()
+	m.updateDiffKeyBindings()
 }
 
 // layout sizes every child for the window and the current view.
@@ -462,11 +504,15 @@ func (m *Model) layout() {
 	w := m.width
 	m.header.SetSize(w)
 	m.footer.SetSize(w)
-	m.footer.left = m.filterText()
+	m.footer.left = joinStatus(m.scopeText(), m.filterText())
 	m.table.focused = m.view == viewMain && m.focus == focusTable
 	m.detail.focused = m.view == viewZoom || m.focus == focusDetail
 	body := max(m.height-lipgloss.Height(m.header.View())-m.footer.Height(), 0)
 	switch {
+	case m.view == viewWrite:
+		m.dialog.SetSize(w, body)
+	case m.view == viewDiff:
+		m.diff.SetSize(w, body)
 	case m.view == viewCatalog:
 		m.catalog.SetSize(w, body)
 	case m.view == viewZoom:
@@ -514,6 +560,10 @@ func (m *Model) View() string {
 	}
 	var body string
 	switch {
+	case m.view == viewWrite:
+		body = m.dialog.View()
+	case m.view == viewDiff:
+		body = m.diff.View()
 	case m.view == viewCatalog:
 		body = m.catalog.View()
 	case m.view == viewZoom:

@@ -71,6 +71,12 @@ type Styles struct {
 	Section     lipgloss.Style
 	Good        lipgloss.Style
 
+	// Diffs: what a change adds, removes and modifies. Marks (+ − ~)
+	// carry the same meaning without colour.
+	Added   lipgloss.Style
+	Removed lipgloss.Style
+	Changed lipgloss.Style
+
 	// Footer.
 	StatusInfo    lipgloss.Style
 	StatusSuccess lipgloss.Style
@@ -79,6 +85,12 @@ type Styles struct {
 	FilterCount   lipgloss.Style
 	Spinner       lipgloss.Style
 	Help          help.Styles
+
+	// The write dialog: its [y/N] prompt and the preview's diff lines.
+	ConfirmPrompt lipgloss.Style
+	PreviewAdd    lipgloss.Style
+	PreviewDel    lipgloss.Style
+	PreviewHunk   lipgloss.Style
 }
 
 // DefaultStyles builds the styles from a palette.
@@ -113,12 +125,21 @@ func DefaultStyles(p Palette) Styles {
 		Section:     s.Bold(true).Foreground(p.Text),
 		Good:        s.Foreground(p.Good),
 
+		Added:   s.Foreground(p.Good),
+		Removed: s.Foreground(p.Bad),
+		Changed: s.Foreground(p.Warn),
+
 		StatusInfo:    s.Foreground(p.Muted),
 		StatusSuccess: s.Foreground(p.Good),
 		StatusError:   s.Foreground(p.Bad).Bold(true),
 		FilterPrompt:  s.Bold(true).Foreground(p.Accent),
 		FilterCount:   s.Foreground(p.Muted),
 		Spinner:       s.Foreground(p.Accent),
+
+		ConfirmPrompt: s.Bold(true).Foreground(p.Warn),
+		PreviewAdd:    s.Foreground(p.Good),
+		PreviewDel:    s.Foreground(p.Bad),
+		PreviewHunk:   s.Foreground(p.Accent),
 	}
 	st.Help = help.Styles{
 		Ellipsis:       s.Foreground(p.Muted),

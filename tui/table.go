@@ -27,6 +27,7 @@ type accountTable struct {
 	sortDesc bool
 
 	filter filterState
+	scope  *tableScope // a fixed set of files (scope.go), below the filter; nil: all
 
 	cursor int // index into view
 	offset int // first view index on screen
@@ -216,7 +217,7 @@ func (t *accountTable) sortRows() {
 			return d
 		})
 	}
-	t.order = order
+	t.order = t.scoped(order)
 }
 
 // Filter narrows the rows to those whose key fuzzy-matches query, best

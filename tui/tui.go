@@ -1,7 +1,7 @@
 // Package tui is tierscope's terminal UI (DESIGN §6), built on Bubble Tea.
 //
 // A root Model routes messages to plain child components (header, accounts
-// table, detail pane, catalog view, footer): window sizes and data go to
+// table, detail pane, catalog view, diff views, footer): window sizes and data go to
 // every child, keys only to the one in focus. Everything slow (scans,
 // reloads, the clipboard) runs in tea.Cmds and comes back as typed
 // messages; the auth folder is watched with fsnotify, or polled when that
@@ -32,13 +32,29 @@ type Options struct {
 	CacheErr     error             // why the catalog cache was skipped (shown once)
 	DemoNote     string            // set by `tierscope demo`, e.g. where the data was generated
 	PollInterval time.Duration     // polling period when fsnotify fails (2s when 0)
+
+	// Candidate is a catalog to compare with the one in force (--candidate
+	// PATH): the UI opens on the diff views' candidate tab. Zero: none.
+	Candidate catalog.Loaded
+
+	// Fetcher downloads the catalog: once at startup, on r, and every
+	// RefreshEvery; it records every attempt in its cache. nil means no
+	// network (--offline, --catalog): r is off.
+	Fetcher      *catalog.Fetcher
+	RefreshEvery time.Duration // --refresh-every; 0: no periodic refresh
+	// AuditLog records every write of w and W (<cache dir>/audit.jsonl);
+	// with no path, writes are refused.
+	AuditLog core.AuditLog
 }
 
 // Run shows the UI on the alternate screen, mouse off, until the user
 // quits. teaOpts are added to (and may override) the defaults.
 func Run(opts Options, teaOpts ...tea.ProgramOption) error {
 	m := New(opts)
-	defer m.Close()
+	defer func() {
+		m.Close()
+		m.work.wait() // a write batch ends with its audit log; a cancelled refresh records its attempt
+	}()
 	p := tea.NewProgram(m, append([]tea.ProgramOption{tea.WithAltScreen()}, teaOpts...)...)
 	_, err := p.Run()
 	return err
