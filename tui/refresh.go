@@ -122,18 +122,25 @@ func (m *Model) handleRefreshed(msg catalogRefreshedMsg) tea.Cmd {
 	m.layout()
 
 	out := refreshOutcome{res: res, affected: -1}
+	// A catalog that changed is also the diff view's candidate: previous
+	// vs just fetched, per section and per account.
+	var toDiff tea.Cmd
+	if res.Outcome == catalog.OutcomeOK && len(res.Sections) > 0 {
+		previous, current := res.Previous, res.Loaded
+		toDiff = func() tea.Msg { return candidateFromRefresh(previous, current) }
+	}
 	switch {
 	case res.Outcome == catalog.OutcomeOK && m.snap != nil:
-		return m.rebuild(nil, &out)
+		return tea.Batch(m.rebuild(nil, &out), toDiff)
 	case res.Outcome == catalog.OutcomeOK:
 		// The first scan still runs under the old catalog: it catches up
 		// when it ends, and counts the accounts then.
 		m.refresh.pending = &out
+		return tea.Batch(m.refreshStatus(out), toDiff)
 	default:
 		// Not modified: the check time moves on. (Failed: nothing changes.)
 		return tea.Batch(m.catchUpCatalog(), m.refreshStatus(out))
 	}
-	return m.refreshStatus(out)
 }
 
 // refreshStatus says what a refresh did: what changed and how many

@@ -375,3 +375,18 @@ func TestRefreshRebuildNeverLosesAReload(t *testing.T) {
 		t.Errorf("the removed file came back (%d rows)", m.table.Total())
 	}
 }
+
+// A refresh that changes the catalog becomes the diff view's candidate:
+// the previous catalog against the one just fetched.
+func TestRefreshedCatalogIsTheDiffCandidate(t *testing.T) {
+	body := catalogWithPlusModel(t, "gpt-5.7")
+	srv := newCatalogServer(t, func(w http.ResponseWriter, r *http.Request) { _, _ = w.Write(body) })
+	dir := writeAuthDir(t)
+	opts, _ := withFetcher(t, testOptions(t, dir), srv.URL)
+	tm := startWorkFlow(t, opts, 200, 40)
+	waitFor(t, tm, "catalog refreshed: codex-plus +1: gpt-5.7")
+	tm.Send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("d")})
+	tm.Send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("2")})
+	waitFor(t, tm, "just refreshed", "+gpt-5.7")
+	tm.Send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("q")})
+}
