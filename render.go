@@ -315,6 +315,7 @@ Global flags (each also as TIERSCOPE_<FLAG>, e.g. TIERSCOPE_AUTH_DIR; a flag win
 
 TUI flags (tierscope, tierscope demo):
   --refresh-every DURATION  also refresh the catalog in the background this often (e.g. 3h)
+  --candidate PATH          open with a candidate catalog loaded in the diff view (d)
 
 Exit codes: 0 ok; 1 diff differs or normalize would write; 2 usage or runtime error.
 `
