@@ -40,7 +40,7 @@ func (r Resolver) prepared() Resolver {
 	r.base = map[string]baseModels{}
 	add := func(provider, tier string, section []catalog.Model) {
 		details := withBuiltIns(section, catalog.BuiltIns(provider))
-		r.base[provider+"\x00"+tier] = baseModels{details: details, ids: sortedIDs(details, "", false)}
+		r.base[provider+"\x00"+tier] = baseModels{details: details, ids: detailIDs(details, "", false)}
 	}
 	for _, t := range TierNames {
 		add("codex", t, r.tierModels(t))
@@ -261,7 +261,7 @@ func (r Resolver) visibleModels(out *Account, a *auth.Account, section []catalog
 	base, ok := r.base[out.Provider+"\x00"+out.Tier]
 	if !ok {
 		details := withBuiltIns(section, catalog.BuiltIns(out.Provider))
-		base = baseModels{details: details, ids: sortedIDs(details, "", false)}
+		base = baseModels{details: details, ids: detailIDs(details, "", false)}
 	}
 	out.Prefix = r.prefix(out, a)
 	exclusions := r.Rules.exclusionsFor(out.Provider, a.ExcludedModels)
@@ -405,10 +405,10 @@ func (r Resolver) prefix(out *Account, a *auth.Account) string {
 }
 
 func expandPrefix(details []ModelDetail, prefix string, force bool) []string {
-	return sortedIDs(details, prefix, force)
+	return detailIDs(details, prefix, force)
 }
 
-func sortedIDs(details []ModelDetail, prefix string, force bool) []string {
+func detailIDs(details []ModelDetail, prefix string, force bool) []string {
 	ids := make([]string, 0, 2*len(details))
 	for _, d := range details {
 		if prefix == "" || !force {

@@ -21,11 +21,12 @@ const (
 	colTier
 	colModels
 	colExpires
+	colSig
 	colFlags
 	numColumns
 )
 
-var columnTitles = [numColumns]string{"FILE", "PROVIDER", "EMAIL", "PLAN", "TIER", "MODELS", "EXPIRES", "FLAGS"}
+var columnTitles = [numColumns]string{"FILE", "PROVIDER", "EMAIL", "PLAN", "TIER", "MODELS", "EXPIRES", "SIG", "FLAGS"}
 
 func (c column) String() string { return strings.ToLower(columnTitles[c]) }
 
@@ -56,7 +57,7 @@ func newRow(a *core.Account) *row {
 		r.expires = a.ExpiresAt.Unix()
 	}
 	provider, email := orNone(a.Provider), orNone(a.Email)
-	r.cells = [numColumns]string{a.File, provider, email, plan, a.Tier, strconv.Itoa(r.models), expires, badgeText(r.badges)}
+	r.cells = [numColumns]string{a.File, provider, email, plan, a.Tier, strconv.Itoa(r.models), expires, sigText(a), badgeText(r.badges)}
 	// Belt and braces: nothing in a row should be a secret, but every
 	// rendered text passes through the redactor. One call per row.
 	const sep = "\x1f"
@@ -72,6 +73,15 @@ func newRow(a *core.Account) *row {
 		r.worst = severityRank(r.badges[0].Severity)
 	}
 	return r
+}
+
+// sigText is the SIG cell: the verdict of a JWKS check, empty when the
+// token was not checked (no --jwks) or there is none.
+func sigText(a *core.Account) string {
+	if a.Signature == nil || *a.Signature == auth.SignatureUnverified {
+		return ""
+	}
+	return *a.Signature
 }
 
 func orNone(s string) string {

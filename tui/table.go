@@ -36,6 +36,7 @@ type accountTable struct {
 	focused       bool
 	widths        [numColumns]int // 0: column hidden
 	natural       [numColumns]int // widest cell per column, over all rows
+	sigShown      bool            // some token was checked against a JWKS: show SIG
 	empty         string          // shown when there are no rows at all
 }
 
@@ -332,12 +333,14 @@ func (t *accountTable) measure() {
 	for c := range numColumns {
 		t.natural[c] = ansi.StringWidth(columnTitles[c]) + 1 // room for the sort arrow
 	}
+	t.sigShown = false
 	for _, r := range t.rows {
 		for c := range numColumns {
 			if w := textWidth(r.cells[c]); w > t.natural[c] {
 				t.natural[c] = w
 			}
 		}
+		t.sigShown = t.sigShown || r.cells[colSig] != ""
 	}
 }
 
@@ -356,7 +359,7 @@ const markerWidth = 2 // "▸ "
 // Column width preferences: caps on the natural width, and the steps that
 // make room on a narrow terminal, in order, until the columns fit.
 var (
-	columnCaps = [numColumns]int{colFile: 56, colProvider: 11, colEmail: 32, colPlan: 12, colTier: 11, colModels: 7, colExpires: 10, colFlags: 24}
+	columnCaps = [numColumns]int{colFile: 56, colProvider: 11, colEmail: 32, colPlan: 12, colTier: 11, colModels: 7, colExpires: 10, colSig: 8, colFlags: 24}
 
 	shrinkSteps = []struct {
 		col   column
@@ -364,7 +367,7 @@ var (
 	}{
 		{colFlags, 16}, {colEmail, 24}, {colPlan, 10}, {colFlags, 12}, {colEmail, 18},
 		{colProvider, 9}, {colTier, 10}, {colFile, 40}, {colEmail, 16}, {colFile, 34},
-		{colProvider, 0}, {colFile, 28}, {colExpires, 0}, {colEmail, 0},
+		{colProvider, 0}, {colFile, 28}, {colSig, 0}, {colExpires, 0}, {colEmail, 0},
 		{colTier, 7}, {colPlan, 7}, {colFile, 20}, {colFlags, 8}, {colModels, 0}, {colPlan, 0},
 		{colFile, 12}, {colFlags, 0}, {colTier, 0},
 	}
@@ -384,6 +387,9 @@ func (t *accountTable) layoutColumns() {
 	var w [numColumns]int
 	for c := range numColumns {
 		w[c] = min(t.natural[c], columnCaps[c])
+	}
+	if !t.sigShown {
+		w[colSig] = 0 // no JWKS: every row would say unverified
 	}
 	total := func() int {
 		sum, n := markerWidth, 0
