@@ -1,10 +1,12 @@
 package auth
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"unicode/utf8"
+	"unsafe"
 )
 
 // This file is a validating scanner for one JSON object: one pass over the
@@ -405,6 +407,21 @@ func unquote(raw []byte) (string, bool) {
 		return "", false
 	}
 	return s, true
+}
+
+// borrowString is unquote without the copy for a plain string (no escapes,
+// valid UTF-8): the result points into raw and is valid only while raw's
+// bytes are (a scan reuses its read buffer after each file), so callers
+// must not keep it.
+func borrowString(raw []byte) (string, bool) {
+	if len(raw) < 2 || raw[0] != '"' {
+		return "", false
+	}
+	inner := raw[1 : len(raw)-1]
+	if len(inner) == 0 || bytes.IndexByte(inner, '\\') >= 0 || !utf8.Valid(inner) {
+		return unquote(raw)
+	}
+	return unsafe.String(&inner[0], len(inner)), true
 }
 
 // describeSyntax words a scan error with its line, never quoting content.

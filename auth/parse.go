@@ -271,7 +271,9 @@ func (a *Account) readIDToken(f map[string]json.RawMessage) {
 	if !ok || isNull(raw) {
 		return
 	}
-	s, ok := unquote(raw)
+	// Borrowed from the file's bytes, not copied: DecodeIDToken keeps no
+	// part of the token, only decoded claims.
+	s, ok := borrowString(raw)
 	if !ok {
 		a.IDToken = &IDToken{Err: errors.New("id_token is not a string")}
 		return

@@ -71,6 +71,10 @@ func (d *Dir) Scan(ctx context.Context) ([]*Account, error) {
 	var wg sync.WaitGroup
 	for range min(runtime.GOMAXPROCS(0), max(len(names), 1)) {
 		wg.Go(func() {
+			// One read buffer per worker: a file's bytes are dead once it
+			// is parsed (an Account keeps copies), so 10,000 files cost a
+			// few buffers, not 10,000.
+			var buf []byte
 			for ctx.Err() == nil {
 				next.Lock()
 				j := i
@@ -79,7 +83,7 @@ func (d *Dir) Scan(ctx context.Context) ([]*Account, error) {
 				if j >= len(names) {
 					return
 				}
-				out[j], _ = d.read(names[j])
+				out[j], _ = d.readInto(names[j], &buf)
 			}
 		})
 	}
@@ -98,16 +102,21 @@ func (d *Dir) Load(_ context.Context, file string) (*Account, bool, error) {
 	if file != filepath.Base(file) || !IsAuthFileName(file) {
 		return nil, false, fmt.Errorf("%q is not an auth file name", file)
 	}
-	a, ok := d.read(file)
+	var buf []byte
+	a, ok := d.readInto(file, &buf)
 	return a, ok, nil
 }
 
 // read opens one file without blocking (a FIFO named x.json must not hang
 // the scan) and parses it. ok is false when the name is not a file to list:
 // it vanished or is a directory.
-func (d *Dir) read(name string) (*Account, bool) {
+// buf is reused between calls and may be grown.
+func (d *Dir) readInto(name string, buf *[]byte) (*Account, bool) {
 	path := filepath.Join(d.Root, name)
-	data, info, err := readAuthFile(path)
+	data, info, err := readAuthFileInto(path, *buf)
+	if cap(data) > cap(*buf) {
+		*buf = data[:0]
+	}
 	switch {
 	case errors.Is(err, fs.ErrNotExist) && isSymlink(path):
 		// A dangling link is a broken file to show, not one that vanished.
@@ -153,6 +162,11 @@ func ReadFile(path string) ([]byte, error) {
 }
 
 func readAuthFile(path string) ([]byte, fs.FileInfo, error) {
+	return readAuthFileInto(path, nil)
+}
+
+// readAuthFileInto is readAuthFile reading into buf when it is big enough.
+func readAuthFileInto(path string, buf []byte) ([]byte, fs.FileInfo, error) {
 	f, info, err := openNoFollowBlock(path)
 	if err != nil {
 		if info, serr := os.Stat(path); serr == nil && info.IsDir() {
@@ -169,7 +183,7 @@ func readAuthFile(path string) ([]byte, fs.FileInfo, error) {
 	case info.Size() > MaxFileSize:
 		return nil, info, fmt.Errorf("file is %s, larger than the 1 MiB limit; not read", byteSize(info.Size()))
 	}
-	data, err := readAtMost(f, info.Size(), MaxFileSize+1)
+	data, err := readAtMost(f, buf, info.Size(), MaxFileSize+1)
 	if err != nil {
 		return nil, info, cleanPathError(err)
 	}
@@ -181,8 +195,11 @@ func readAuthFile(path string) ([]byte, fs.FileInfo, error) {
 
 // readAtMost reads r to its end, but no more than limit bytes, into a
 // buffer sized from the file's size (io.ReadAll would grow it step by step).
-func readAtMost(r io.Reader, size int64, limit int) ([]byte, error) {
-	buf := make([]byte, 0, min(int(size)+1, limit))
+func readAtMost(r io.Reader, buf []byte, size int64, limit int) ([]byte, error) {
+	if want := min(int(size)+1, limit); cap(buf) < want {
+		buf = make([]byte, 0, want)
+	}
+	buf = buf[:0]
 	for len(buf) < limit {
 		if len(buf) == cap(buf) {
 			buf = append(buf, 0)[:len(buf)] // the file grew while being read
