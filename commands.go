@@ -395,7 +395,6 @@ type catalogJSON struct {
 	Rules        rulesJSON `json:"rules"`
 	BuiltIns     builtIns  `json:"built_ins"`
 	// AuthSource is where accounts come from (store.go); null when unknown.
-	AuthSource *authSourceJSON `json:"auth_source"`
 }
 
 type rulesJSON struct {
@@ -443,7 +442,6 @@ func (c *cli) runCatalog() error {
 			ForceModelPrefix: rules.ForceModelPrefix, ProxyConfig: configPath(rules),
 		},
 		BuiltIns:   builtIns{Commit: catalog.BuiltInCommit, Codex: modelIDs(catalog.BuiltIns("codex")), XAI: modelIDs(catalog.BuiltIns("xai"))},
-		AuthSource: c.authSourceJSON(),
 	}
 	return c.writeJSON(out)
 }
