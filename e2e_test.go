@@ -137,7 +137,9 @@ func TestEndToEndBrowseFilterReloadQuit(t *testing.T) {
 	if strings.Contains(s, "eyJ") {
 		t.Errorf("a token is on screen:\n%s", s)
 	}
+	// One key at a time: two escapes in one read are alt+esc to a terminal.
 	term.send("Escape")
+	term.waitText("FILE")
 	term.send("Escape")
 	term.waitFor("the filter to clear", func(s string) bool { return strings.Contains(s, "60 accounts") && !strings.Contains(s, "1 of 60") })
 
@@ -151,6 +153,7 @@ func TestEndToEndBrowseFilterReloadQuit(t *testing.T) {
 	term.typeText("e2e0new0")
 	term.waitText("codex-e2e0new0-added")
 	term.send("Escape")
+	term.waitFor("the filter to clear", func(s string) bool { return !strings.Contains(s, "1 of 61") })
 
 	// q quits: the program ends and the shell's sleep is all that is left.
 	term.send("q")

@@ -189,6 +189,15 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 // typing, tmux send-keys) into single keys, so "/kimi" opens the filter and
 // types kimi rather than matching no binding. A bracketed paste is text.
 func (m *Model) handleKeys(msg tea.KeyMsg) tea.Cmd {
+	if msg.Type == tea.KeyEsc && msg.Alt {
+		// Esc pressed twice in quick succession reaches us as alt+esc: it
+		// means two escapes (close the detail, then clear the filter).
+		first := m.handleKey(tea.KeyMsg{Type: tea.KeyEsc})
+		m.updateKeyBindings()
+		second := m.handleKey(tea.KeyMsg{Type: tea.KeyEsc})
+		m.updateKeyBindings()
+		return tea.Batch(first, second)
+	}
 	if msg.Type != tea.KeyRunes || len(msg.Runes) < 2 || msg.Paste || m.filtering {
 		cmd := m.handleKey(msg)
 		m.updateKeyBindings()

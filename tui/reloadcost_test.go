@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"testing"
 
+	tea "github.com/charmbracelet/bubbletea"
+
 	"github.com/tierscope/tierscope/auth"
 )
 
@@ -37,4 +39,19 @@ func TestAChangedFileCostsOneParse(t *testing.T) {
 		t.Errorf("the change cost %d parses, want 1 (31 would be a rescan)", n)
 	}
 	finalModel(t, tm)
+}
+
+// Esc pressed twice fast arrives as one alt+esc: it must act as two.
+func TestDoubleEscapeInOneReadActsTwice(t *testing.T) {
+	m := loadedModel(t, testOptions(t, writeAuthDir(t)), 160, 40)
+	m.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("/kimi")})
+	m.Update(tea.KeyMsg{Type: tea.KeyEnter})
+	m.Update(tea.KeyMsg{Type: tea.KeyEnter})
+	if m.table.Shown() != 1 {
+		t.Fatalf("the filter shows %d rows", m.table.Shown())
+	}
+	m.Update(tea.KeyMsg{Type: tea.KeyEsc, Alt: true})
+	if m.table.Shown() != m.table.Total() {
+		t.Errorf("after alt+esc the filter still shows %d of %d rows", m.table.Shown(), m.table.Total())
+	}
 }
