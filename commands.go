@@ -111,7 +111,7 @@ func (c *cli) runList() error {
 	if c.jsonOut {
 		return c.writeJSONRows(rows)
 	}
-	return c.writeText(renderList(rows))
+	return c.writeText(c.sourceHeader() + renderList(rows))
 }
 
 func (c *cli) writeText(s string) error {
@@ -165,6 +165,9 @@ func (c *cli) runShow() error {
 // the auth dir, else a file in the working directory. The file is resolved
 // with its folder, so duplicate checks see its neighbours.
 func (c *cli) findAccount(arg string) (*core.Account, error) {
+	if c.usesStore() {
+		return c.findStoreAccount(arg) // a row id (store.go)
+	}
 	var candidates []string
 	if strings.ContainsRune(arg, filepath.Separator) {
 		candidates = []string{arg}
@@ -215,7 +218,7 @@ func (c *cli) findAccount(arg string) (*core.Account, error) {
 func (c *cli) runNormalize() error {
 	switch {
 	case (c.write || c.undo) && c.readOnly:
-		return usagef("--read-only: normalize --write and --undo are refused")
+		return c.readOnlyRefusal()
 	case c.write && c.undo:
 		return usagef("normalize: --write and --undo do not go together")
 	case c.undo && len(c.args) > 0:
@@ -228,7 +231,11 @@ func (c *cli) runNormalize() error {
 		return err
 	}
 	accounts := snap.Accounts
-	if len(c.args) > 0 {
+	if len(c.args) > 0 && c.usesStore() {
+		if accounts, err = c.storeAccounts(snap); err != nil {
+			return err
+		}
+	} else if len(c.args) > 0 {
 		accounts = nil
 		root, err := c.authDirPath()
 		if err != nil {
@@ -252,8 +259,12 @@ func (c *cli) runNormalize() error {
 	}
 	var out bytes.Buffer
 	changed, failed := 0, 0
-	for _, a := range accounts {
-		w, needed, err := core.PreparePlanWrite(a)
+	src, err := c.storeSource() // nil for a folder: files are read directly
+	if err != nil {
+		return err
+	}
+	for _, p := range core.PreparePlanWrites(contextBackground(), src, accounts) {
+		w, needed, err := p.Write, p.Needed, p.Err
 		if err != nil {
 			failed++
 			fmt.Fprintf(c.stderr, "tierscope: %v\n", err)
@@ -279,6 +290,7 @@ func (c *cli) runNormalize() error {
 	}
 	fmt.Fprintln(c.stderr)
 	if changed > 0 {
+		c.noteStoreWrite()
 		return errChanged
 	}
 	return nil
@@ -297,11 +309,7 @@ func (c *cli) writer(src auth.Source) (core.Writer, error) {
 }
 
 func (c *cli) writePlans(snap *core.Snapshot, accounts []*core.Account) error {
-	dir, err := c.authDirPath()
-	if err != nil {
-		return err
-	}
-	src, err := c.authSource(dir)
+	src, err := c.source()
 	if err != nil {
 		return err
 	}
@@ -310,11 +318,18 @@ func (c *cli) writePlans(snap *core.Snapshot, accounts []*core.Account) error {
 		return err
 	}
 	res := w.WritePlans(contextBackground(), snap, accounts)
+	if res.Written > 0 {
+		c.noteStoreWrite()
+	}
 	return c.reportBatch(res, "written")
 }
 
 func (c *cli) runUndo() error {
-	w, err := c.writer(nil)
+	src, err := c.storeSource() // a store's entries are reverted through it
+	if err != nil {
+		return err
+	}
+	w, err := c.writer(src)
 	if err != nil {
 		return err
 	}
@@ -379,6 +394,8 @@ type catalogJSON struct {
 	EmbeddedDate string    `json:"embedded_date"`
 	Rules        rulesJSON `json:"rules"`
 	BuiltIns     builtIns  `json:"built_ins"`
+	// AuthSource is where accounts come from (store.go); null when unknown.
+	AuthSource *authSourceJSON `json:"auth_source"`
 }
 
 type rulesJSON struct {
@@ -415,7 +432,7 @@ func (c *cli) runCatalog() error {
 	}
 	fr := catalog.CatalogFreshness(cat, nowUTC(), c.refreshAttempts())
 	if !c.jsonOut {
-		return c.writeText(renderCatalog(fr, cat, rules) + renderLastAttempt(fr))
+		return c.writeText(c.catalogSourceLine() + renderCatalog(fr, cat, rules) + renderLastAttempt(fr))
 	}
 	out := catalogJSON{
 		Freshness:    fr,
@@ -425,7 +442,8 @@ func (c *cli) runCatalog() error {
 			Aliases: rules.Aliases, AliasOverrides: nonNilMap(rules.AliasOverrides), NotLoaded: nonNil(rules.NotLoaded),
 			ForceModelPrefix: rules.ForceModelPrefix, ProxyConfig: configPath(rules),
 		},
-		BuiltIns: builtIns{Commit: catalog.BuiltInCommit, Codex: modelIDs(catalog.BuiltIns("codex")), XAI: modelIDs(catalog.BuiltIns("xai"))},
+		BuiltIns:   builtIns{Commit: catalog.BuiltInCommit, Codex: modelIDs(catalog.BuiltIns("codex")), XAI: modelIDs(catalog.BuiltIns("xai"))},
+		AuthSource: c.authSourceJSON(),
 	}
 	return c.writeJSON(out)
 }

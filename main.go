@@ -52,11 +52,13 @@ func main() {
 func run(args []string, stdout, stderr io.Writer, getenv func(string) string) int {
 	cli, err := parseArgs(args, getenv)
 	if err == nil {
+		cli.stderrTTY = isTerminal(stderr) // before the redacting wrapper hides the file
 		if !cli.revealSecrets {
 			stdout, stderr = auth.RedactingWriter(stdout), auth.RedactingWriter(stderr)
 		}
 		cli.stdout, cli.stderr = stdout, stderr
 		err = cli.dispatch()
+		cli.closeStore()
 	}
 	switch {
 	case err == nil:
@@ -110,6 +112,13 @@ type cli struct {
 
 	refreshEvery time.Duration // --refresh-every (the TUI): periodic catalog refresh
 
+	managementURL string // --management-url: the running proxy's management API (key only from the environment)
+	sample        int    // verify --sample N
+	concurrency   int    // verify --concurrency: models requests at once
+	stderrTTY     bool   // stderr is a terminal: verify draws a progress line
+
+	store storeFlags // --store, --allow-store-writes (store.go)
+
 	set    map[string]bool // flags given on the command line
 	stdout io.Writer
 	stderr io.Writer
@@ -121,6 +130,7 @@ var globalFlags = []string{
 	"auth-dir", "catalog", "cache-dir", "rules", "unknown-plan", "plan-alias",
 	"force-model-prefix", "offline", "read-only", "reveal-secrets",
 	"catalog-url", "proxy", "jwks", "proxy-config",
+	"management-url", "store", "allow-store-writes",
 }
 
 // commandFlags says which non-global flags each command accepts.
@@ -132,6 +142,7 @@ var commandFlags = map[string][]string{
 	"normalize": {"write", "undo", "json"},
 	"catalog":   {"json"},
 	"diff":      {"json", "candidate", "tiers", "rule-sets"},
+	"verify":    {"json", "sample", "concurrency"},
 }
 
 func parseArgs(args []string, getenv func(string) string) (*cli, error) {
@@ -166,6 +177,10 @@ func parseArgs(args []string, getenv func(string) string) (*cli, error) {
 	fs.BoolVar(&c.write, "write", false, "")
 	fs.BoolVar(&c.undo, "undo", false, "")
 	fs.DurationVar(&c.refreshEvery, "refresh-every", 0, "")
+	c.store.register(fs)
+	fs.StringVar(&c.managementURL, "management-url", "", "")
+	fs.IntVar(&c.sample, "sample", 0, "")
+	fs.IntVar(&c.concurrency, "concurrency", core.DefaultVerifyConcurrency, "")
 
 	if err := applyEnv(fs, getenv); err != nil {
 		return nil, err
@@ -189,7 +204,10 @@ func parseArgs(args []string, getenv func(string) string) (*cli, error) {
 	if len(positional) > 0 {
 		c.command, c.args = positional[:1], positional[1:]
 	}
-	return c, c.checkFlags()
+	if err := c.checkFlags(); err != nil {
+		return c, err
+	}
+	return c, c.settleStore()
 }
 
 // applyEnv sets each global flag from TIERSCOPE_<FLAG>; a command-line flag
@@ -263,6 +281,8 @@ func (c *cli) dispatch() error {
 		return c.runCatalog()
 	case "diff":
 		return c.runDiff()
+	case "verify":
+		return c.runVerify()
 	}
 	return usagef("unknown command %q", c.name())
 }
@@ -378,15 +398,11 @@ func (c *cli) snapshot() (*core.Snapshot, error) {
 	if err != nil {
 		return nil, err
 	}
-	path, err := c.authDirPath()
+	src, err := c.source() // the auth folder, or the store (store.go)
 	if err != nil {
 		return nil, err
 	}
-	dir, err := c.authSource(path)
-	if err != nil {
-		return nil, err
-	}
-	return loadSnapshot(dir, cat, rules)
+	return loadSnapshot(src, cat, rules)
 }
 
 func loadSnapshot(src auth.Source, cat catalog.Loaded, rules core.RuleSet) (*core.Snapshot, error) {

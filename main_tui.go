@@ -17,6 +17,9 @@ func (c *cli) runTUI() error {
 	if len(c.args) > 0 {
 		return usagef("unknown command %q (see tierscope --help)", c.args[0])
 	}
+	if c.usesStore() {
+		return c.openStoreTUI() // store.go
+	}
 	path, err := c.authDirPath()
 	if err != nil {
 		return err
@@ -58,7 +61,7 @@ func (c *cli) openTUI(dir, demoNote string) error {
 	if err != nil {
 		return err
 	}
-	src, err := c.authSource(dir)
+	src, err := c.tuiSource(dir) // the folder, or the store (store.go)
 	if err != nil {
 		return err
 	}

@@ -122,6 +122,9 @@ func (c *cli) accountsAffected(res catalog.RefreshResult, rules core.RuleSet) in
 	if res.Outcome != catalog.OutcomeOK || len(res.Sections) == 0 {
 		return 0
 	}
+	if c.usesStore() {
+		return c.storeAccountsAffected(res, rules) // store.go
+	}
 	path, err := c.authDirPath()
 	if err != nil {
 		return -1

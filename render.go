@@ -292,6 +292,12 @@ Usage:
   tierscope diff --candidate PATH [--json]   current vs candidate catalog, per section and per account
   tierscope diff --tiers A,B [--json]        models in tier A not in B, and in B not in A
   tierscope diff --rule-sets A,B [--json]    per account, what changes from rule set A to B
+  tierscope verify [--json] [--sample N] [--concurrency N] [FILE...]
+                                             predicted models vs what the running proxy serves
+                                             (--management-url; key from TIERSCOPE_MANAGEMENT_KEY);
+                                             --sample N checks N accounts evenly spread over the
+                                             list sorted by file name (the same N every run);
+                                             --concurrency N requests at once (default 8)
 
 Global flags (each also as TIERSCOPE_<FLAG>, e.g. TIERSCOPE_AUTH_DIR; a flag wins):
   --auth-dir DIR            the proxy's auth directory
@@ -308,7 +314,14 @@ Global flags (each also as TIERSCOPE_<FLAG>, e.g. TIERSCOPE_AUTH_DIR; a flag win
   --proxy-config FILE       the proxy's config.yaml: auth-dir, oauth-excluded-models,
                             oauth-model-alias, force-model-prefix
   --jwks FILE|URL           verify id_token signatures (RS256) against a JWKS
+  --management-url URL      the running proxy's management API, e.g. http://127.0.0.1:8317
+                            (the key only from TIERSCOPE_MANAGEMENT_KEY, never a flag)
   --offline                 never touch the network
+  --store DSN|env           the proxy's PostgreSQL store instead of an auth folder: a DSN
+                            (postgres://user@host/db; schema= and table= name the proxy's table)
+                            or env (the proxy's PGSTORE_DSN and PGSTORE_SCHEMA); read-only by default
+  --allow-store-writes      let writes reach the store (running proxies keep their copy until they
+                            restart, and one that refreshes a token overwrites the row with it)
   --read-only               never write (the TUI shows a READ-ONLY badge)
   --reveal-secrets          show tokens in output (never by default)
   --version                 print the version
@@ -317,5 +330,7 @@ TUI flags (tierscope, tierscope demo):
   --refresh-every DURATION  also refresh the catalog in the background this often (e.g. 3h)
   --candidate PATH          open with a candidate catalog loaded in the diff view (d)
 
-Exit codes: 0 ok; 1 diff differs or normalize would write; 2 usage or runtime error.
+Exit codes: 0 ok; 1 diff differs, normalize would write, or verify found an account that
+differs, is not on the proxy (unless predicted), is only on the proxy, or could not be
+checked; 2 usage or runtime error (no key, a refused key, proxy down, API disabled).
 `

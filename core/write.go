@@ -80,6 +80,9 @@ type Writer struct {
 // needs it (PlannedPlanType). A conflict reloads the file, recomputes what
 // to write and retries once. Every write is appended to the audit log.
 func (w Writer) WritePlans(ctx context.Context, snap *Snapshot, accounts []*Account) BatchResult {
+	if bw, ok := w.Source.(auth.BatchWriter); ok {
+		return w.writeStore(ctx, bw, snap, accounts) // a store: storewrite.go
+	}
 	res := BatchResult{Batch: newBatchID(w.now()), Outcomes: []WriteOutcome{}, CleanedTemps: w.cleanTemps(accounts)}
 	var entries []AuditEntry
 	for i, a := range accounts {
@@ -211,6 +214,7 @@ type AuditEntry struct {
 	SHA256Before string          `json:"sha256_before"`
 	SHA256After  string          `json:"sha256_after"`
 	Undoes       string          `json:"undoes,omitempty"` // set on entries of an undo batch
+	Store        *StoreAudit     `json:"store,omitempty"`  // set on writes to a store (storewrite.go)
 }
 
 // AuditLog is a JSON-lines file of every write (under the cache dir).
@@ -321,6 +325,7 @@ func (w Writer) Undo(ctx context.Context) (BatchResult, error) {
 	}
 	res := BatchResult{Batch: newBatchID(w.now()), Outcomes: []WriteOutcome{}, CleanedTemps: []string{}}
 	var undo []AuditEntry
+	batch, stored := splitStoreEntries(batch)
 	for i := len(batch) - 1; i >= 0; i-- {
 		e := batch[i]
 		if ctx.Err() != nil {
@@ -334,6 +339,10 @@ func (w Writer) Undo(ctx context.Context) (BatchResult, error) {
 			entry.Batch, entry.Undoes = res.Batch, e.Batch
 			undo = append(undo, *entry)
 		}
+	}
+	for _, entry := range w.undoStore(ctx, stored, &res) {
+		entry.Batch, entry.Undoes = res.Batch, stored[0].Batch
+		undo = append(undo, entry)
 	}
 	if err := w.Audit.Append(undo); err != nil {
 		return res, fmt.Errorf("audit log: %w", err)
