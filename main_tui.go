@@ -69,6 +69,16 @@ func (c *cli) openTUI(dir, demoNote string) error {
 	if err != nil {
 		return err
 	}
+	// --management-url: check every account against the running proxy,
+	// with the key from the environment, as `verify` does.
+	var proxy core.ProxyAPI
+	if c.managementURL != "" {
+		client, err := c.managementClient()
+		if err != nil {
+			return err
+		}
+		proxy = client
+	}
 	var audit core.AuditLog
 	if cache.Dir != "" {
 		audit.Path = filepath.Join(cache.Dir, "audit.jsonl") // as normalize --write records
@@ -79,6 +89,7 @@ func (c *cli) openTUI(dir, demoNote string) error {
 		Attempts: attempts, CacheErr: cacheErr, DemoNote: demoNote,
 		Fetcher: fetcher, RefreshEvery: c.refreshEvery, AuditLog: audit,
 		Candidate: candidate,
+		Proxy:     proxy, ProxyConcurrency: c.concurrency, ProxyAddr: redactURL(c.managementURL),
 	})
 }
 

@@ -24,6 +24,7 @@ type catalogView struct {
 	loaded   catalog.Loaded
 	attempts []catalog.Attempt
 	now      time.Time
+	proxy    func(width int) string // the proxy check's section, shown first (verify.go); nil without a proxy
 	vp       viewport.Model
 	width    int
 	height   int
@@ -50,7 +51,11 @@ func (c *catalogView) render() {
 	if c.vp.Width <= 0 || c.loaded.Catalog == nil {
 		return
 	}
-	c.vp.SetContent(renderCatalog(c.styles, c.loaded, c.attempts, c.now, c.vp.Width))
+	content := renderCatalog(c.styles, c.loaded, c.attempts, c.now, c.vp.Width)
+	if c.proxy != nil {
+		content = c.proxy(c.vp.Width) + "\n\n" + content
+	}
+	c.vp.SetContent(content)
 }
 
 // Update scrolls the view.

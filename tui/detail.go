@@ -32,6 +32,7 @@ type detailPane struct {
 	focused bool
 	side    bool // drawn to the right of the table (a left border)
 	loading string
+	proxy   proxyView // the account's check against the proxy (verify.go)
 }
 
 func newDetailPane(styles *Styles, keys *KeyMap) detailPane {
@@ -75,7 +76,7 @@ func (d *detailPane) render() {
 	var content string
 	switch {
 	case d.acc != nil:
-		content = renderAccount(d.styles, d.acc, d.rules, d.now, d.vp.Width)
+		content = renderAccount(d.styles, d.acc, d.rules, d.now, d.vp.Width, d.proxy)
 	case d.loading != "":
 		content = d.styles.Muted.Render(" " + d.loading)
 	default:
@@ -211,14 +212,16 @@ func wrap(text string, width int) []string {
 
 // renderAccount is the detail content of one account. Everything passes
 // through auth.Redact: nothing here should be a secret, and nothing is.
-func renderAccount(s *Styles, a *core.Account, rules core.RuleSet, now time.Time, width int) string {
+func renderAccount(s *Styles, a *core.Account, rules core.RuleSet, now time.Time, width int, proxy proxyView) string {
 	w := &detailWriter{s: s, width: width}
 	if a.Error != nil {
 		renderBroken(w, a, now)
+		renderProxy(w, proxy)
 		return auth.Redact(w.String())
 	}
 	renderSummary(w, a)
 	renderWarnings(w, a)
+	renderProxy(w, proxy)
 	renderModels(w, a, rules)
 	renderClaims(w, a, now)
 	renderFile(w, a, now)

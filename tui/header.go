@@ -30,6 +30,9 @@ type header struct {
 	// runs ("" otherwise); set by Model.syncRefreshHeader.
 	refreshing string
 	width      int
+	// proxy is the proxy check's progress or verdict, "" without a
+	// proxy; set by Model.syncVerifyViews (verify.go).
+	proxy string
 }
 
 // SetSize sets the width.
@@ -46,7 +49,7 @@ func (h header) segments() []string {
 		count += " · " + h.watch
 	}
 	if h.catalog.Catalog == nil {
-		return []string{s.Header.Render(h.dir), s.Header.Render(count), s.Old.Render("no catalog ✗"), s.Header.Render(h.rules)}
+		return h.withProxy([]string{s.Header.Render(h.dir), s.Header.Render(count), s.Old.Render("no catalog ✗"), s.Header.Render(h.rules)})
 	}
 	f := catalog.CatalogFreshness(h.catalog, h.now, h.attempts)
 	cat := "catalog " + f.Source + " " + age(f.Age)
@@ -57,12 +60,12 @@ func (h header) segments() []string {
 	if f.Level != catalog.LevelFresh {
 		cat += " " + levelText(f)
 	}
-	return []string{
+	return h.withProxy([]string{
 		s.Header.Render(h.dir),
 		s.Header.Render(count),
 		levelStyle(s, f.Level).Render(cat) + h.refreshing,
 		s.Header.Render(h.rules),
-	}
+	})
 }
 
 // View renders one line when everything fits, else two.

@@ -68,6 +68,7 @@ type Model struct {
 	writes  writeState   // the write batch in flight (write.go)
 	work    *background  // refreshes and writes that quitting waits for
 	diff    diffView     // shown in viewDiff
+	verify  verifyState  // the live check against the proxy (verify.go)
 
 	watch     *watcher
 	stop      chan struct{} // closed by Close: stops the watcher
@@ -105,6 +106,7 @@ func New(opts Options) *Model {
 	m.refresh = newRefreshState(s)
 	m.input = newFilterInput(s)
 	m.initDiff()
+	m.initVerify()
 	if opts.Source != nil {
 		m.footer.busy = "scanning " + m.header.dir + " …"
 	} else {
@@ -127,6 +129,9 @@ func (m *Model) Init() tea.Cmd {
 		cmds = append(cmds, m.footer.spinner.Tick, m.scan())
 		if dir, ok := m.opts.Source.(*auth.Dir); ok {
 			cmds = append(cmds, startWatchCmd(dir.Root, m.opts.PollInterval, m.stop))
+		} else if src, ok := m.opts.Source.(auth.ChangeSource); ok {
+			// A store: poll it for changed rows (store.go in the root wires it).
+			cmds = append(cmds, startStoreWatchCmd(src, m.opts.PollInterval, m.stop))
 		}
 	}
 	return tea.Batch(cmds...)
@@ -163,6 +168,8 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		cmd = m.handleWrite(msg)
 	case candidateMsg, diffResultMsg:
 		cmd = m.handleDiffMsg(msg)
+	case verifyBatchMsg:
+		cmd = m.handleVerify(msg)
 	case copiedMsg:
 		if msg.err != nil {
 			cmd = m.footer.SetStatus(statusError, "copy failed: "+msg.err.Error())
@@ -274,7 +281,7 @@ func (m *Model) handleMainKey(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, k.Copy):
 		return m.copySelected()
 	case key.Matches(msg, k.Refresh):
-		return m.startRefresh(true)
+		return m.refreshAll()
 	case key.Matches(msg, k.Write):
 		return m.writeSelected()
 	case key.Matches(msg, k.WriteAll):
@@ -325,7 +332,7 @@ func (m *Model) handleCatalogKey(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, m.keys.Help):
 		m.footer.ToggleHelp()
 	case key.Matches(msg, m.keys.Refresh):
-		return m.startRefresh(true)
+		return m.refreshAll()
 	default:
 		var cmd tea.Cmd
 		m.catalog, cmd = m.catalog.Update(msg)
@@ -364,7 +371,11 @@ func (m *Model) copySelected() tea.Cmd {
 func (m *Model) handleLoaded(msg accountsLoadedMsg) tea.Cmd {
 	m.footer.busy = ""
 	if msg.err != nil {
-		m.table.empty = "cannot read the auth folder: " + msg.err.Error()
+		what := "the auth folder"
+		if _, isStore := m.opts.Source.(auth.ChangeSource); isStore {
+			what = m.opts.Source.Describe() // e.g. "store postgres://host/db (table auth_store)"
+		}
+		m.table.empty = "cannot read " + what + ": " + msg.err.Error()
 		m.detail.loading = ""
 		m.detail.render()
 		m.layout()
@@ -382,6 +393,8 @@ func (m *Model) handleLoaded(msg accountsLoadedMsg) tea.Cmd {
 	}
 	m.pending = nil
 	cmds = append(cmds, m.catchUpCatalog()) // a refresh may have ended during the scan
+	// The first scan starts the proxy check.
+	cmds = append(cmds, m.startVerify(false))
 	return tea.Batch(cmds...)
 }
 
@@ -456,6 +469,7 @@ func (m *Model) syncDetail() {
 		m.detail.loading = ""
 	}
 	m.detail.SetAccount(a, m.opts.Rules, m.now())
+	m.detail.SetProxy(m.proxyViewOf(a))
 }
 
 // updateKeyBindings enables the bindings that apply now, so help is true.

@@ -22,11 +22,12 @@ const (
 	colModels
 	colExpires
 	colSig
+	colProxy // shown only with a proxy to check against (verify.go)
 	colFlags
 	numColumns
 )
 
-var columnTitles = [numColumns]string{"FILE", "PROVIDER", "EMAIL", "PLAN", "TIER", "MODELS", "EXPIRES", "SIG", "FLAGS"}
+var columnTitles = [numColumns]string{"FILE", "PROVIDER", "EMAIL", "PLAN", "TIER", "MODELS", "EXPIRES", "SIG", "PROXY", "FLAGS"}
 
 func (c column) String() string { return strings.ToLower(columnTitles[c]) }
 
@@ -42,6 +43,8 @@ type row struct {
 	models  int
 	expires int64 // Unix seconds; math.MaxInt64 when unknown
 	worst   int   // worst severity rank (3 when no warning)
+	// proxy is the PROXY cell's state (verify.go); zero without a proxy.
+	proxy proxyMark
 }
 
 // newRow prepares one account.
@@ -57,7 +60,7 @@ func newRow(a *core.Account) *row {
 		r.expires = a.ExpiresAt.Unix()
 	}
 	provider, email := orNone(a.Provider), orNone(a.Email)
-	r.cells = [numColumns]string{a.File, provider, email, plan, a.Tier, strconv.Itoa(r.models), expires, sigText(a), badgeText(r.badges)}
+	r.cells = [numColumns]string{a.File, provider, email, plan, a.Tier, strconv.Itoa(r.models), expires, sigText(a), "", badgeText(r.badges)}
 	// Belt and braces: nothing in a row should be a secret, but every
 	// rendered text passes through the redactor. One call per row.
 	const sep = "\x1f"
@@ -117,6 +120,9 @@ func compareRows(a, b *row, c column) int {
 		d = cmp.Compare(a.models, b.models)
 	case colExpires:
 		d = cmp.Compare(a.expires, b.expires)
+	case colProxy:
+		// Worst first, then the most differences.
+		d = cmp.Or(cmp.Compare(a.proxy.rank, b.proxy.rank), cmp.Compare(b.proxy.diff, a.proxy.diff))
 	case colFlags:
 		// Worst first, then the most warnings.
 		d = cmp.Or(cmp.Compare(a.worst, b.worst), cmp.Compare(len(b.badges), len(a.badges)), strings.Compare(a.lower[c], b.lower[c]))

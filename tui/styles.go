@@ -84,6 +84,8 @@ type Styles struct {
 	FilterPrompt  lipgloss.Style
 	FilterCount   lipgloss.Style
 	Spinner       lipgloss.Style
+	ProgressDone  lipgloss.Style // a progress bar's filled part
+	ProgressLeft  lipgloss.Style // and the rest
 	Help          help.Styles
 
 	// The write dialog: its [y/N] prompt and the preview's diff lines.
@@ -135,6 +137,8 @@ func DefaultStyles(p Palette) Styles {
 		FilterPrompt:  s.Bold(true).Foreground(p.Accent),
 		FilterCount:   s.Foreground(p.Muted),
 		Spinner:       s.Foreground(p.Accent),
+		ProgressDone:  s.Foreground(p.Accent),
+		ProgressLeft:  s.Foreground(p.Subtle),
 
 		ConfirmPrompt: s.Bold(true).Foreground(p.Warn),
 		PreviewAdd:    s.Foreground(p.Good),

@@ -38,6 +38,11 @@ type accountTable struct {
 	natural       [numColumns]int // widest cell per column, over all rows
 	sigShown      bool            // some token was checked against a JWKS: show SIG
 	empty         string          // shown when there are no rows at all
+	// proxyShown draws the PROXY column (a proxy is configured), and
+	// annotate, when set, fills in cells that do not come from the
+	// snapshot (the proxy check, verify.go) whenever rows are set.
+	proxyShown bool
+	annotate   func([]*row) []*row
 }
 
 // filterState is the applied filter. steps remembers the view of each
@@ -69,6 +74,9 @@ func (t *accountTable) SetSize(width, height int) {
 // same file when it is still there, and re-applying sort and filter.
 func (t *accountTable) SetRows(rows []*row) {
 	selected := t.SelectedFile()
+	if t.annotate != nil {
+		rows = t.annotate(rows)
+	}
 	t.rows = rows
 	t.measure()
 	t.sortRows()
@@ -359,7 +367,7 @@ const markerWidth = 2 // "▸ "
 // Column width preferences: caps on the natural width, and the steps that
 // make room on a narrow terminal, in order, until the columns fit.
 var (
-	columnCaps = [numColumns]int{colFile: 56, colProvider: 11, colEmail: 32, colPlan: 12, colTier: 11, colModels: 7, colExpires: 10, colSig: 8, colFlags: 24}
+	columnCaps = [numColumns]int{colFile: 56, colProvider: 11, colEmail: 32, colPlan: 12, colTier: 11, colModels: 7, colExpires: 10, colSig: 8, colProxy: 8, colFlags: 24}
 
 	shrinkSteps = []struct {
 		col   column
@@ -368,7 +376,7 @@ var (
 		{colFlags, 16}, {colEmail, 24}, {colPlan, 10}, {colFlags, 12}, {colEmail, 18},
 		{colProvider, 9}, {colTier, 10}, {colFile, 40}, {colEmail, 16}, {colFile, 34},
 		{colProvider, 0}, {colFile, 28}, {colSig, 0}, {colExpires, 0}, {colEmail, 0},
-		{colTier, 7}, {colPlan, 7}, {colFile, 20}, {colFlags, 8}, {colModels, 0}, {colPlan, 0},
+		{colTier, 7}, {colPlan, 7}, {colFile, 20}, {colFlags, 8}, {colModels, 0}, {colProxy, 0}, {colPlan, 0},
 		{colFile, 12}, {colFlags, 0}, {colTier, 0},
 	}
 	// growOrder gives spare width back, most useful first.
@@ -390,6 +398,9 @@ func (t *accountTable) layoutColumns() {
 	}
 	if !t.sigShown {
 		w[colSig] = 0 // no JWKS: every row would say unverified
+	}
+	if !t.proxyShown {
+		w[colProxy] = 0 // no proxy to check against
 	}
 	total := func() int {
 		sum, n := markerWidth, 0
@@ -516,6 +527,8 @@ func (t accountTable) rowLine(r *row, selected bool) string {
 			b.WriteString(fitRight(r.cells[c], w))
 		case colFlags:
 			b.WriteString(t.flagsCell(r, w, !selected))
+		case colProxy:
+			b.WriteString(t.proxyCell(r, w, !selected))
 		default:
 			b.WriteString(fit(r.cells[c], w))
 		}

@@ -5,7 +5,8 @@
 // every child, keys only to the one in focus. Everything slow (scans,
 // reloads, the clipboard) runs in tea.Cmds and comes back as typed
 // messages; the auth folder is watched with fsnotify, or polled when that
-// fails. The UI only calls core, auth and catalog; it never holds a secret.
+// fails. The UI only calls core, auth and catalog (and reads mgmt's error
+// kinds); it never reads a secret: the proxy client keeps its key.
 package tui
 
 import (
@@ -45,6 +46,13 @@ type Options struct {
 	// AuditLog records every write of w and W (<cache dir>/audit.jsonl);
 	// with no path, writes are refused.
 	AuditLog core.AuditLog
+
+	// Proxy is the running proxy's management API (--management-url): every
+	// account is checked against what it serves, after the first scan and
+	// on r, in a PROXY column (verify.go). nil: no check, no column.
+	Proxy            core.ProxyAPI
+	ProxyConcurrency int    // its models requests at once; <= 0: core.DefaultVerifyConcurrency
+	ProxyAddr        string // its address as shown (credentials redacted); never the key
 }
 
 // Run shows the UI on the alternate screen, mouse off, until the user

@@ -118,7 +118,7 @@ func (m *Model) confirmWriteAll() tea.Cmd {
 		return m.footer.SetStatus(statusInfo, "nothing to write: every plan_type known from an id_token is stored normalized")
 	}
 	m.footer.busy = "preparing the preview of " + plural(len(todo), "file") + " …"
-	return tea.Batch(previewCmd(todo), m.footer.spinner.Tick)
+	return tea.Batch(previewCmd(m.opts.Source, todo), m.footer.spinner.Tick)
 }
 
 // writePreview is what the confirmation shows: the changes grouped, and
@@ -141,22 +141,23 @@ func (g changeGroup) String() string {
 	return fmt.Sprintf("%s × %s %s → %s", thousands(g.count), core.PlanTypeKey, g.from, g.to)
 }
 
-// previewCmd reads every file to write and diffs it with what the write
-// would make of it.
-func previewCmd(accounts []*core.Account) tea.Cmd {
+// previewCmd reads every record to write (files, or store rows through
+// the source) and diffs it with what the write would make of it.
+func previewCmd(src auth.Source, accounts []*core.Account) tea.Cmd {
 	return func() tea.Msg {
 		p := writePreview{accounts: accounts}
 		counts := map[changeGroup]int{}
 		var diff strings.Builder
-		for _, a := range accounts {
+		prepared := core.PreparePlanWrites(context.Background(), src, accounts)
+		for i, a := range accounts {
 			tier, _ := core.PlannedPlanType(a)
 			counts[changeGroup{from: storedText(a), to: tier}]++
-			w, needed, err := core.PreparePlanWrite(a)
+			w := prepared[i]
 			switch {
-			case err != nil:
-				p.problems = append(p.problems, err.Error())
-			case needed:
-				diff.WriteString(udiff.Unified("a/"+w.File, "b/"+w.File, string(w.Before), string(w.After)))
+			case w.Err != nil:
+				p.problems = append(p.problems, w.Err.Error())
+			case w.Needed:
+				diff.WriteString(udiff.Unified("a/"+w.Write.File, "b/"+w.Write.File, string(w.Write.Before), string(w.Write.After)))
 			}
 		}
 		for g, n := range counts {
