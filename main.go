@@ -135,7 +135,7 @@ var globalFlags = []string{
 
 // commandFlags says which non-global flags each command accepts.
 var commandFlags = map[string][]string{
-	"":          {"refresh-every", "candidate"},
+	"":          {"refresh-every", "candidate", "concurrency"},
 	"demo":      {"generate", "count", "seed", "refresh-every", "candidate"},
 	"list":      {"json", "provider", "tier", "warning"},
 	"show":      {"json"},

@@ -327,11 +327,36 @@ func innerError(err error) string {
 }
 
 // scrub removes the key from text, wherever a server or library put it.
+// A short key is replaced only where it stands alone (not inside a word),
+// so a one-letter key cannot turn "proxy" into "pro<redacted>y".
 func (c *Client) scrub(s string) string {
 	if c.Key == "" {
 		return s
 	}
-	return strings.ReplaceAll(s, c.Key, "<redacted>")
+	if len(c.Key) >= 8 {
+		return strings.ReplaceAll(s, c.Key, "<redacted>")
+	}
+	var b strings.Builder
+	for {
+		i := strings.Index(s, c.Key)
+		if i < 0 {
+			b.WriteString(s)
+			return b.String()
+		}
+		end := i + len(c.Key)
+		alone := (i == 0 || !wordByte(s[i-1])) && (end == len(s) || !wordByte(s[end]))
+		b.WriteString(s[:i])
+		if alone {
+			b.WriteString("<redacted>")
+		} else {
+			b.WriteString(c.Key)
+		}
+		s = s[end:]
+	}
+}
+
+func wordByte(c byte) bool {
+	return c == '_' || c == '-' || (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
 }
 
 func redactedURL(raw string) string {

@@ -189,3 +189,4 @@ func closedPort(t *testing.T) string {
 	l.Close()
 	return addr
 }
+
