@@ -189,4 +189,3 @@ func closedPort(t *testing.T) string {
 	l.Close()
 	return addr
 }
-
