@@ -17,7 +17,10 @@ const openAIAuthClaim = "https://api.openai.com/auth"
 // maxIDTokenSize bounds the token text decoded; real ones are about 2 KiB.
 const maxIDTokenSize = 64 << 10
 
-var unverifiedParser = jwt.NewParser(jwt.WithJSONNumber())
+// No WithJSONNumber: tokenClaims reads numbers from the raw bytes itself, and
+// without it golang-jwt decodes claims with json.Unmarshal instead of a
+// json.Decoder that allocates a read buffer per token.
+var unverifiedParser = jwt.NewParser()
 
 // DecodeIDToken decodes a Codex id_token without verifying its signature
 // (jwt.Parser.ParseUnverified). A token that cannot be decoded comes back with

@@ -3,7 +3,10 @@ package auth
 import (
 	"io"
 	"regexp"
+	"runtime"
+	"slices"
 	"strings"
+	"sync"
 	"unsafe"
 )
 
@@ -65,6 +68,38 @@ var secretKeys = map[string]bool{
 	"private_key": true, "private_key_id": true,
 }
 
+// trimRightSpace trims the whitespace secretMember allows before a colon.
+func trimRightSpace(s string) string {
+	for len(s) > 0 {
+		switch s[len(s)-1] {
+		case ' ', '\t', '\r', '\n', '\f', '\v':
+			s = s[:len(s)-1]
+			continue
+		}
+		break
+	}
+	return s
+}
+
+// secretKeysByLen groups secretKeys by length, so that most keys of a large
+// JSON document are ruled out by their length alone, without lower-casing.
+var secretKeysByLen = func() map[int][]string {
+	m := map[int][]string{}
+	for k := range secretKeys {
+		m[len(k)] = append(m[len(k)], k)
+	}
+	return m
+}()
+
+func isSecretKey(key string) bool {
+	for _, k := range secretKeysByLen[len(key)] {
+		if strings.EqualFold(key, k) {
+			return true
+		}
+	}
+	return false
+}
+
 // suspicious reports whether s may hold a secret: a token-shaped prefix, or
 // a quoted secret key followed by a colon.
 func suspicious(s string) bool {
@@ -80,14 +115,43 @@ func suspicious(s string) bool {
 		}
 		// The key is the quoted text before the colon, with any whitespace
 		// between them that secretMember accepts.
-		if quoted, ok := strings.CutSuffix(strings.TrimRight(s[:i+j], " \t\r\n\f\v"), `"`); ok {
+		if quoted, ok := strings.CutSuffix(trimRightSpace(s[:i+j]), `"`); ok {
 			window := quoted[max(0, len(quoted)-16):]
-			if start := strings.LastIndexByte(window, '"'); start >= 0 && secretKeys[strings.ToLower(window[start+1:])] {
+			if start := strings.LastIndexByte(window, '"'); start >= 0 && isSecretKey(window[start+1:]) {
 				return true
 			}
 		}
 		i += j + 1
 	}
+}
+
+// suspiciousParallel is suspicious for a large text, checked in parts split
+// at line boundaries on every core (a secret never spans lines: PEM blocks,
+// the one multi-line shape, are checked whole by the caller).
+func suspiciousParallel(s string) bool {
+	const part = 256 << 10
+	n := min(runtime.GOMAXPROCS(0), len(s)/part)
+	if n < 2 {
+		return suspicious(s)
+	}
+	var parts []string
+	for len(s) > 0 && len(parts) < n-1 {
+		cut := len(s) / (n - len(parts))
+		i := strings.IndexByte(s[cut:], '\n')
+		if i < 0 {
+			break
+		}
+		parts = append(parts, s[:cut+i+1])
+		s = s[cut+i+1:]
+	}
+	parts = append(parts, s)
+	found := make([]bool, len(parts))
+	var wg sync.WaitGroup
+	for k, p := range parts {
+		wg.Go(func() { found[k] = suspicious(p) })
+	}
+	wg.Wait()
+	return slices.Contains(found, true)
 }
 
 // RedactingWriter returns w with every write passed through Redact. Writes
@@ -100,7 +164,7 @@ func (r redactingWriter) Write(p []byte) (int, error) {
 	// Look at p without copying it; most output (a 6 MB listing) holds
 	// nothing to mask and is written as it is.
 	if len(p) > 0 {
-		if view := unsafe.String(&p[0], len(p)); !strings.Contains(view, "-----BEGIN") && !suspicious(view) {
+		if view := unsafe.String(&p[0], len(p)); !strings.Contains(view, "-----BEGIN") && !suspiciousParallel(view) {
 			if _, err := r.w.Write(p); err != nil {
 				return 0, err
 			}
