@@ -590,7 +590,7 @@ func TestNoCommandPrintsASecret(t *testing.T) {
 	if _, err := demo.Generate(dir, demo.Options{Count: 80, Seed: 7}); err != nil {
 		t.Fatal(err)
 	}
-	secrets := collectSecrets(t, dir)
+	secrets := demo.Secrets(dir, 16)
 	if len(secrets) < 100 {
 		t.Fatalf("only %d secrets found in the demo dir: the collector is broken", len(secrets))
 	}
@@ -618,43 +618,4 @@ func TestNoCommandPrintsASecret(t *testing.T) {
 	if !found {
 		t.Error("--reveal-secrets showed no secret: the search cannot fail")
 	}
-}
-
-// collectSecrets returns every string under a secret key in the dir's files,
-// at any depth.
-func collectSecrets(t *testing.T, dir string) []string {
-	t.Helper()
-	var out []string
-	var walk func(v any, key string)
-	walk = func(v any, key string) {
-		switch x := v.(type) {
-		case map[string]any:
-			for k, vv := range x {
-				walk(vv, k)
-			}
-		case []any:
-			for _, vv := range x {
-				walk(vv, key)
-			}
-		case string:
-			switch strings.ToLower(key) {
-			case "access_token", "refresh_token", "id_token", "api_key", "cookie", "private_key":
-				if len(x) >= 16 {
-					out = append(out, x)
-				}
-			}
-		}
-	}
-	entries, _ := os.ReadDir(dir)
-	for _, e := range entries {
-		data, err := os.ReadFile(filepath.Join(dir, e.Name()))
-		if err != nil {
-			continue
-		}
-		var v any
-		if json.Unmarshal(data, &v) == nil {
-			walk(v, "")
-		}
-	}
-	return out
 }

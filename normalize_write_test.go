@@ -8,6 +8,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/tierscope/tierscope/demo"
 )
 
 // writeRun is one tierscope run over an auth dir and an audit log that
@@ -23,7 +25,7 @@ type writeRun struct {
 func newWriteRun(t *testing.T) *writeRun {
 	t.Helper()
 	dir := copyDir(t, refDir)
-	w := &writeRun{t: t, dir: dir, cache: t.TempDir(), secrets: collectSecrets(t, dir), original: readDir(t, dir)}
+	w := &writeRun{t: t, dir: dir, cache: t.TempDir(), secrets: demo.Secrets(dir, 16), original: readDir(t, dir)}
 	if len(w.secrets) < 20 {
 		t.Fatalf("only %d secrets found: the collector is broken", len(w.secrets))
 	}

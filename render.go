@@ -190,7 +190,7 @@ func renderCatalog(f catalog.Freshness, l catalog.Loaded, rules core.RuleSet) st
 	}
 	k.add("source", where)
 	k.add("fetched", f.FetchedAt.UTC().Format(time.RFC3339))
-	k.add("checked", fmt.Sprintf("%s (%s ago, %s)", f.CheckedAt.UTC().Format(time.RFC3339), humanAge(f.Age), f.Level))
+	k.add("checked", fmt.Sprintf("%s (%s ago, %s)", f.CheckedAt.UTC().Format(time.RFC3339), core.RoughDuration(f.Age), f.Level))
 	if f.ETag != "" {
 		k.add("etag", f.ETag)
 	}
@@ -203,18 +203,6 @@ func renderCatalog(f catalog.Freshness, l catalog.Loaded, rules core.RuleSet) st
 		rows = append(rows, []string{name, fmt.Sprint(f.Counts[name])})
 	}
 	return k.b.String() + "\n" + table([]string{"SECTION", "MODELS"}, rows)
-}
-
-func humanAge(d time.Duration) string {
-	switch {
-	case d >= 48*time.Hour:
-		return fmt.Sprintf("%dd", int(d.Hours()/24))
-	case d >= time.Hour:
-		return fmt.Sprintf("%dh", int(d.Hours()))
-	case d >= time.Minute:
-		return fmt.Sprintf("%dm", int(d.Minutes()))
-	}
-	return fmt.Sprintf("%ds", int(d.Seconds()))
 }
 
 func renderTierDiff(d core.TierDiff) string {

@@ -75,20 +75,20 @@ func (r Resolver) fileWarnings(out *Account, a *auth.Account) {
 		case left < 0:
 			out.warn(WarnExpired, "expired "+a.ExpiresAt.Format("2006-01-02 15:04 MST"))
 		case left < ExpiringWithin:
-			out.warn(WarnExpiringSoon, fmt.Sprintf("expires in %s (%s)", roundDuration(left), a.ExpiresAt.Format("2006-01-02 15:04 MST")))
+			out.warn(WarnExpiringSoon, fmt.Sprintf("expires in %s (%s)", RoughDuration(left), a.ExpiresAt.Format("2006-01-02 15:04 MST")))
 		}
 	}
 	if a.LastRefresh != nil && r.Now.Sub(*a.LastRefresh) > StaleRefreshOver {
 		out.warn(WarnStaleRefresh, fmt.Sprintf("last refreshed %s ago (%s): the proxy may have stopped refreshing it",
-			roundDuration(r.Now.Sub(*a.LastRefresh)), a.LastRefresh.Format("2006-01-02")))
+			RoughDuration(r.Now.Sub(*a.LastRefresh)), a.LastRefresh.Format("2006-01-02")))
 	}
 	for _, f := range a.Ignored {
 		out.warn(WarnIgnoredField, f.Field+": "+f.Reason)
 	}
 }
 
-// roundDuration words a duration coarsely: 3d, 5h, 12m.
-func roundDuration(d time.Duration) string {
+// RoughDuration words a duration coarsely: 3d, 5h, 12m, 40s.
+func RoughDuration(d time.Duration) string {
 	switch {
 	case d >= 48*time.Hour:
 		return fmt.Sprintf("%dd", int(d.Hours()/24))

@@ -6,7 +6,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/viewport"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
@@ -64,20 +63,7 @@ func (c catalogView) Update(msg tea.Msg) (catalogView, tea.Cmd) {
 	if !ok {
 		return c, nil
 	}
-	switch {
-	case key.Matches(km, c.keys.Up):
-		c.vp.ScrollUp(1)
-	case key.Matches(km, c.keys.Down):
-		c.vp.ScrollDown(1)
-	case key.Matches(km, c.keys.PageUp):
-		c.vp.PageUp()
-	case key.Matches(km, c.keys.PageDown):
-		c.vp.PageDown()
-	case key.Matches(km, c.keys.Home):
-		c.vp.GotoTop()
-	case key.Matches(km, c.keys.End):
-		c.vp.GotoBottom()
-	}
+	scrollViewport(&c.vp, c.keys, km)
 	return c, nil
 }
 

@@ -85,26 +85,32 @@ func (d *detailPane) render() {
 	d.vp.SetContent(content)
 }
 
+// scrollViewport moves a viewport by the movement keys (the detail pane
+// and the catalog view scroll alike).
+func scrollViewport(vp *viewport.Model, keys *KeyMap, km tea.KeyMsg) {
+	switch {
+	case key.Matches(km, keys.Up):
+		vp.ScrollUp(1)
+	case key.Matches(km, keys.Down):
+		vp.ScrollDown(1)
+	case key.Matches(km, keys.PageUp):
+		vp.PageUp()
+	case key.Matches(km, keys.PageDown):
+		vp.PageDown()
+	case key.Matches(km, keys.Home):
+		vp.GotoTop()
+	case key.Matches(km, keys.End):
+		vp.GotoBottom()
+	}
+}
+
 // Update scrolls the pane; the root sends keys here when it has focus.
 func (d detailPane) Update(msg tea.Msg) (detailPane, tea.Cmd) {
 	km, ok := msg.(tea.KeyMsg)
 	if !ok {
 		return d, nil
 	}
-	switch {
-	case key.Matches(km, d.keys.Up):
-		d.vp.ScrollUp(1)
-	case key.Matches(km, d.keys.Down):
-		d.vp.ScrollDown(1)
-	case key.Matches(km, d.keys.PageUp):
-		d.vp.PageUp()
-	case key.Matches(km, d.keys.PageDown):
-		d.vp.PageDown()
-	case key.Matches(km, d.keys.Home):
-		d.vp.GotoTop()
-	case key.Matches(km, d.keys.End):
-		d.vp.GotoBottom()
-	}
+	scrollViewport(&d.vp, d.keys, km)
 	return d, nil
 }
 

@@ -1,7 +1,6 @@
 package tui
 
 import (
-	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -24,7 +23,10 @@ func TestNoScreenShowsASecret(t *testing.T) {
 	if _, err := demo.Generate(dir, demo.Options{Count: 80, Seed: 9, Now: testNow}); err != nil {
 		t.Fatal(err)
 	}
-	secrets := dirSecrets(t, dir)
+	var secrets []string
+	for _, s := range demo.Secrets(dir, 24) {
+		secrets = append(secrets, s[:24])
+	}
 	if len(secrets) < 100 {
 		t.Fatalf("only %d secrets collected: the search would prove little", len(secrets))
 	}
@@ -66,43 +68,4 @@ func TestNoScreenShowsASecret(t *testing.T) {
 		key(k)
 		check("the screen after " + k)
 	}
-}
-
-// dirSecrets collects the first 24 characters of every string under a
-// secret key, at any depth, in the folder's files.
-func dirSecrets(t *testing.T, dir string) []string {
-	t.Helper()
-	var out []string
-	var walk func(v any, key string)
-	walk = func(v any, key string) {
-		switch x := v.(type) {
-		case map[string]any:
-			for k, vv := range x {
-				walk(vv, k)
-			}
-		case []any:
-			for _, vv := range x {
-				walk(vv, key)
-			}
-		case string:
-			switch strings.ToLower(key) {
-			case "access_token", "refresh_token", "id_token", "api_key", "cookie", "private_key":
-				if len(x) >= 24 {
-					out = append(out, x[:24])
-				}
-			}
-		}
-	}
-	entries, _ := os.ReadDir(dir)
-	for _, e := range entries {
-		data, err := os.ReadFile(filepath.Join(dir, e.Name()))
-		if err != nil {
-			continue
-		}
-		var v any
-		if json.Unmarshal(data, &v) == nil {
-			walk(v, "")
-		}
-	}
-	return out
 }
