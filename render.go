@@ -304,7 +304,7 @@ Global flags (each also as TIERSCOPE_<FLAG>, e.g. TIERSCOPE_AUTH_DIR; a flag win
   --jwks FILE|URL           verify id_token signatures (RS256) against a JWKS
   --management-url URL      the running proxy's management API, e.g. http://127.0.0.1:8317
                             (the key only from TIERSCOPE_MANAGEMENT_KEY, never a flag)
-  --offline                 never touch the network
+  --offline                 no network (no catalog download, no JWKS URL, only a local management URL)
   --store DSN|env           the proxy's PostgreSQL store instead of an auth folder: a DSN
                             (postgres://user@host/db; schema= and table= name the proxy's table)
                             or env (the proxy's PGSTORE_DSN and PGSTORE_SCHEMA); read-only by default
