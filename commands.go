@@ -191,11 +191,7 @@ func (c *cli) findAccount(arg string) (*core.Account, error) {
 		if err != nil {
 			return nil, err
 		}
-		rules, err := c.ruleSet()
-		if err != nil {
-			return nil, err
-		}
-		cat, err := c.openCatalog()
+		rules, cat, err := c.rulesAndCatalog()
 		if err != nil {
 			return nil, err
 		}
@@ -422,11 +418,7 @@ func (c *cli) runCatalog() error {
 	if err := c.noArgs(); err != nil {
 		return err
 	}
-	rules, err := c.ruleSet()
-	if err != nil {
-		return err
-	}
-	cat, err := c.openCatalog()
+	rules, cat, err := c.rulesAndCatalog()
 	if err != nil {
 		return err
 	}
@@ -484,11 +476,7 @@ func (c *cli) diffTiers() error {
 	if err != nil {
 		return err
 	}
-	rules, err := c.ruleSet()
-	if err != nil {
-		return err
-	}
-	cat, err := c.openCatalog()
+	rules, cat, err := c.rulesAndCatalog()
 	if err != nil {
 		return err
 	}

@@ -396,11 +396,7 @@ func (c *cli) openCatalog() (catalog.Loaded, error) {
 
 // snapshot loads the auth dir and resolves it.
 func (c *cli) snapshot() (*core.Snapshot, error) {
-	rules, err := c.ruleSet()
-	if err != nil {
-		return nil, err
-	}
-	cat, err := c.openCatalog()
+	rules, cat, err := c.rulesAndCatalog()
 	if err != nil {
 		return nil, err
 	}
@@ -439,6 +435,17 @@ func (l *listFlag) Set(v string) error {
 func (l *listFlag) setFromEnv(v string) {
 	_ = l.Set(v)
 	l.fromEnv = true
+}
+
+// rulesAndCatalog is the rule set and the catalog in force: what every
+// command that resolves accounts starts from.
+func (c *cli) rulesAndCatalog() (core.RuleSet, catalog.Loaded, error) {
+	rules, err := c.ruleSet()
+	if err != nil {
+		return rules, catalog.Loaded{}, err
+	}
+	cat, err := c.openCatalog()
+	return rules, cat, err
 }
 
 // loadProxyConfig reads --proxy-config once; a config that does not parse
