@@ -46,6 +46,15 @@ func TestSignatureColumnShowsVerdictsOnlyWithAJWKS(t *testing.T) {
 		}
 	}
 
+	visited := false
+	for range numColumns {
+		m.table.CycleSort()
+		visited = visited || m.table.sortCol == colSig
+	}
+	if !visited {
+		t.Error("with a JWKS, s never sorts by SIG")
+	}
+
 	plain := loadedModel(t, testOptions(t, dir), 200, 50)
 	if screen := ansi.Strip(plain.View()); strings.Contains(screen, " SIG ") {
 		t.Errorf("a SIG column without a JWKS:\n%s", screen)

@@ -169,9 +169,15 @@ func (t *accountTable) clampOffset() {
 	t.offset = max(min(t.offset, len(t.view)-h), 0)
 }
 
-// CycleSort sorts by the next column (ascending).
+// CycleSort sorts by the next column (ascending), passing over SIG and
+// PROXY when they are not drawn (no JWKS, no proxy): nothing to sort by.
 func (t *accountTable) CycleSort() {
-	t.sortCol = (t.sortCol + 1) % numColumns
+	for {
+		t.sortCol = (t.sortCol + 1) % numColumns
+		if (t.sortCol != colSig || t.sigShown) && (t.sortCol != colProxy || t.proxyShown) {
+			break
+		}
+	}
 	t.sortDesc = false
 	t.resort()
 }
