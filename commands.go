@@ -533,12 +533,9 @@ func (c *cli) ruleSetNamed(name string) (core.RuleSet, error) {
 }
 
 func (c *cli) diffCandidate() error {
-	if strings.HasPrefix(c.candidate, "http://") || strings.HasPrefix(c.candidate, "https://") {
-		return usagef("--candidate: fetching a candidate catalog by URL is not supported yet; download it and pass the file")
-	}
-	cand, err := catalog.LoadFile(c.candidate)
+	cand, err := c.loadCandidate(c.candidate)
 	if err != nil {
-		return usagef("--candidate: %v", err)
+		return err
 	}
 	snap, err := c.snapshot()
 	if err != nil {

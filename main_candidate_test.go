@@ -1,6 +1,8 @@
 package main
 
 import (
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -21,7 +23,7 @@ func TestTUICandidateUsageErrors(t *testing.T) {
 	}{
 		{"invalid candidate", []string{"--auth-dir", refDir, "--offline", "--candidate", bad}, "--candidate: catalog"},
 		{"missing candidate", []string{"--auth-dir", refDir, "--offline", "--candidate", filepath.Join(t.TempDir(), "nope.json")}, "no such file"},
-		{"candidate URL", []string{"--auth-dir", refDir, "--offline", "--candidate", "https://example.com/models.json"}, "by URL is not supported yet"},
+		{"candidate URL under --offline", []string{"--auth-dir", refDir, "--offline", "--candidate", "https://example.com/models.json"}, "a URL needs the network"},
 		{"demo invalid candidate", []string{"demo", "--candidate", bad}, "--candidate: catalog"},
 		{"demo --generate", []string{"demo", "--generate", t.TempDir(), "--candidate", bad}, "not with --generate"},
 	} {
@@ -40,5 +42,41 @@ func TestTUICandidateFlagIsAccepted(t *testing.T) {
 		if err != nil || c.candidate != "x.json" {
 			t.Errorf("%q: %v", args, err)
 		}
+	}
+}
+
+// diff --candidate URL downloads the candidate (validated, never cached)
+// and gives the same diff as the same catalog from a file.
+func TestDiffCandidateByURL(t *testing.T) {
+	after := mustRead(t, filepath.Join(historyDir, "models-2026-04-24T0505-4f4afb8.json"))
+	hits := 0
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hits++
+		switch r.URL.Path {
+		case "/models.json":
+			_, _ = w.Write(after)
+		default:
+			_, _ = w.Write([]byte(`{"codex-free": []}`))
+		}
+	}))
+	defer srv.Close()
+	cache := t.TempDir()
+	before := filepath.Join(historyDir, "models-2026-04-24T0242-d6b2557.json")
+	env := map[string]string{"TIERSCOPE_CACHE_DIR": cache}
+	byURL := runCLI(t, env, "diff", "--json", "--catalog", before, "--candidate", srv.URL+"/models.json", "--auth-dir", refDir)
+	byFile := runCLI(t, env, "diff", "--json", "--catalog", before, "--candidate", filepath.Join(historyDir, "models-2026-04-24T0505-4f4afb8.json"), "--auth-dir", refDir)
+	if byURL.code != 1 || byURL.stdout != byFile.stdout || hits != 1 {
+		t.Fatalf("by URL: exit %d, %d requests, same as by file: %v\n%s", byURL.code, hits, byURL.stdout == byFile.stdout, byURL.stderr)
+	}
+	if _, err := os.Stat(filepath.Join(cache, "catalog", "models.json")); err == nil {
+		t.Error("a candidate was saved as the cached catalog")
+	}
+	bad := runCLI(t, env, "diff", "--catalog", before, "--candidate", srv.URL+"/partial.json", "--auth-dir", refDir)
+	if bad.code != 2 || !strings.Contains(bad.stderr, "codex-team") {
+		t.Errorf("an invalid candidate: exit %d, stderr %q", bad.code, bad.stderr)
+	}
+	off := runCLI(t, env, "diff", "--offline", "--candidate", srv.URL+"/models.json", "--auth-dir", refDir)
+	if off.code != 2 || hits != 2 {
+		t.Errorf("--offline: exit %d after %d requests; want 2 and no request", off.code, hits)
 	}
 }

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strings"
 	"time"
 
 	"github.com/tierscope/tierscope/catalog"
@@ -61,6 +60,10 @@ func (c *cli) openTUI(dir, demoNote string) error {
 	if err != nil {
 		return err
 	}
+	fetchCandidate, err := c.candidateFetcher()
+	if err != nil {
+		return err
+	}
 	src, err := c.tuiSource(dir) // the folder, or the store (store.go)
 	if err != nil {
 		return err
@@ -88,8 +91,8 @@ func (c *cli) openTUI(dir, demoNote string) error {
 		Source: src, Catalog: cat, Rules: rules, ReadOnly: c.readOnly,
 		Attempts: attempts, CacheErr: cacheErr, DemoNote: demoNote,
 		Fetcher: fetcher, RefreshEvery: c.refreshEvery, AuditLog: audit,
-		Candidate: candidate,
-		Proxy:     proxy, ProxyConcurrency: c.concurrency, ProxyAddr: redactURL(c.managementURL),
+		Candidate: candidate, FetchCandidate: fetchCandidate,
+		Proxy: proxy, ProxyConcurrency: c.concurrency, ProxyAddr: redactURL(c.managementURL),
 	})
 }
 
@@ -97,17 +100,10 @@ func (c *cli) openTUI(dir, demoNote string) error {
 // views' candidate tab). An invalid catalog is a usage error, as for
 // `diff --candidate`.
 func (c *cli) tuiCandidate() (catalog.Loaded, error) {
-	switch {
-	case c.candidate == "":
+	if c.candidate == "" {
 		return catalog.Loaded{}, nil
-	case strings.HasPrefix(c.candidate, "http://") || strings.HasPrefix(c.candidate, "https://"):
-		return catalog.Loaded{}, usagef("--candidate: fetching a candidate catalog by URL is not supported yet; download it and pass the file")
 	}
-	l, err := catalog.LoadFile(c.candidate)
-	if err != nil {
-		return catalog.Loaded{}, usagef("--candidate: %v", err)
-	}
-	return l, nil
+	return c.loadCandidate(c.candidate)
 }
 
 // minRefreshEvery spares the catalog's hosts a refresh loop.

@@ -277,7 +277,7 @@ Usage:
   tierscope normalize --undo                 revert the last write batch
   tierscope catalog [--json]                 catalog freshness, sections and the rules in force
   tierscope catalog refresh [--json]         fetch the catalog now, cache it, print what changed
-  tierscope diff --candidate PATH [--json]   current vs candidate catalog, per section and per account
+  tierscope diff --candidate PATH|URL [--json]   current vs candidate catalog, per section and account
   tierscope diff --tiers A,B [--json]        models in tier A not in B, and in B not in A
   tierscope diff --rule-sets A,B [--json]    per account, what changes from rule set A to B
   tierscope verify [--json] [--sample N] [--concurrency N] [FILE...]
@@ -316,7 +316,7 @@ Global flags (each also as TIERSCOPE_<FLAG>, e.g. TIERSCOPE_AUTH_DIR; a flag win
 
 TUI flags (tierscope, tierscope demo):
   --refresh-every DURATION  also refresh the catalog in the background this often (e.g. 3h)
-  --candidate PATH          open with a candidate catalog loaded in the diff view (d)
+  --candidate PATH|URL      open with a candidate catalog loaded in the diff view (d)
 
 Exit codes: 0 ok; 1 diff differs, normalize would write, or verify found an account that
 differs, is not on the proxy (unless predicted), is only on the proxy, or could not be

@@ -412,3 +412,16 @@ func (f *Fetcher) sleep(ctx context.Context, d time.Duration) error {
 		return context.Cause(ctx)
 	}
 }
+
+// FetchCandidate downloads a catalog to compare with the one in force (a
+// candidate): one URL, with the fetcher's timeout, retries, size cap and
+// validation, and nothing saved or recorded (the cache holds the catalog
+// in force, not candidates).
+func FetchCandidate(ctx context.Context, client *http.Client, url string) (Loaded, error) {
+	f := &Fetcher{URLs: []string{url}, Client: client}
+	res := f.Refresh(ctx, Loaded{})
+	if res.Outcome != OutcomeOK {
+		return Loaded{}, res.Err
+	}
+	return res.Loaded, nil
+}

@@ -2,6 +2,7 @@ package tui
 
 import (
 	"cmp"
+	"context"
 	"errors"
 	"os"
 	"path/filepath"
@@ -170,9 +171,20 @@ func candidateFromOptions(l catalog.Loaded) *candidate {
 	return &candidate{loaded: l, label: label}
 }
 
-// errCandidateURL is the honest answer to a URL typed in the prompt: the
-// UI does not download candidates (yet).
-var errCandidateURL = errors.New("fetching a candidate by URL is not supported here: download it (or run `tierscope catalog refresh`) and open the file")
+// errCandidateURL is the answer to a URL typed in the prompt when the UI
+// has no network (--offline, the demo).
+var errCandidateURL = errors.New("a URL needs the network, which is off here (--offline or the demo): download it and open the file")
+
+// fetchCandidateCmd downloads a candidate catalog (validated, not cached).
+func fetchCandidateCmd(url string, fetch func(ctx context.Context, url string) (catalog.Loaded, error)) tea.Cmd {
+	return func() tea.Msg {
+		l, err := fetch(context.Background(), url)
+		if err != nil {
+			return candidateMsg{path: url, err: err}
+		}
+		return candidateMsg{path: url, cand: candidate{loaded: l, label: url}}
+	}
+}
 
 // isURL reports whether a typed candidate is a URL rather than a path.
 func isURL(s string) bool {

@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"context"
 	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
@@ -48,6 +49,8 @@ type diffView struct {
 	whatIf whatIfPane
 	models modelsPane
 	prompt *diffPrompt // a path or an alias being typed
+
+	fetchCandidate func(ctx context.Context, url string) (catalog.Loaded, error) // nil: no network
 }
 
 // diffPrompt is a one-line input of the diff views.
@@ -76,7 +79,7 @@ type target struct {
 }
 
 func newDiffView(styles *Styles, keys *KeyMap, opts Options) diffView {
-	v := diffView{styles: styles, keys: keys, cat: opts.Catalog, rules: opts.Rules, pending: map[jobKind]diffJob{}}
+	v := diffView{styles: styles, keys: keys, cat: opts.Catalog, rules: opts.Rules, pending: map[jobKind]diffJob{}, fetchCandidate: opts.FetchCandidate}
 	v.matrix = newMatrixPane()
 	v.cand = candidatePane{cur: candidateFromOptions(opts.Candidate)}
 	v.whatIf = whatIfPane{edit: editOf(opts.Rules)}
@@ -399,8 +402,11 @@ func (v *diffView) submitPrompt() tea.Cmd {
 		switch {
 		case text == "":
 			p.err = "type the path of a models.json"
-		case isURL(text):
+		case isURL(text) && v.fetchCandidate == nil:
 			p.err = errCandidateURL.Error()
+		case isURL(text):
+			p.busy = true
+			return fetchCandidateCmd(text, v.fetchCandidate)
 		default:
 			p.busy = true
 			return loadCandidateCmd(text)

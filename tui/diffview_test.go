@@ -1,7 +1,10 @@
 package tui
 
 import (
+	"context"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -268,7 +271,7 @@ func TestDiffPromptErrorsStayInThePrompt(t *testing.T) {
 	send(m, typed("d2o")...)
 	send(m, typed("https://example.com/models.json")...)
 	send(m, keyEnter)
-	if m.diff.prompt == nil || !strings.Contains(screen(m), "fetching a candidate by URL is not supported here") {
+	if m.diff.prompt == nil || !strings.Contains(screen(m), "a URL needs the network") {
 		t.Fatalf("a URL was not refused in words:\n%s", screen(m))
 	}
 	send(m, tea.KeyMsg{Type: tea.KeyCtrlU})
@@ -483,5 +486,31 @@ func TestDiffViewsFitTheScreen(t *testing.T) {
 			send(m, runes("d")) // back to the table, then d opens the views again
 			send(m, runes("d"))
 		}
+	}
+}
+
+// A URL typed in the prompt is downloaded (when the UI has the network)
+// and becomes the candidate.
+func TestDiffPromptFetchesACandidateURL(t *testing.T) {
+	body, err := os.ReadFile("../testdata/reference/history/" + history0424pm)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { _, _ = w.Write(body) }))
+	defer srv.Close()
+	opts := testOptions(t, writeAuthDir(t))
+	opts.FetchCandidate = func(ctx context.Context, url string) (catalog.Loaded, error) {
+		return catalog.FetchCandidate(ctx, srv.Client(), url)
+	}
+	m := loadedModel(t, opts, 120, 30)
+	send(m, typed("d2o")...)
+	send(m, typed(srv.URL+"/models.json")...)
+	cmd := m.diff.submitPrompt()
+	if cmd == nil {
+		t.Fatalf("no fetch started:\n%s", screen(m))
+	}
+	m.Update(cmd())
+	if m.diff.cand.cur == nil || m.diff.cand.cur.label != srv.URL+"/models.json" {
+		t.Fatalf("the downloaded candidate is not loaded:\n%s", screen(m))
 	}
 }

@@ -10,6 +10,7 @@
 package tui
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
@@ -36,7 +37,10 @@ type Options struct {
 
 	// Candidate is a catalog to compare with the one in force (--candidate
 	// PATH): the UI opens on the diff views' candidate tab. Zero: none.
-	Candidate catalog.Loaded
+	// FetchCandidate downloads a candidate catalog typed as a URL in the
+	// diff view (nil: no network, e.g. --offline or the demo).
+	FetchCandidate func(ctx context.Context, url string) (catalog.Loaded, error)
+	Candidate      catalog.Loaded
 
 	// Fetcher downloads the catalog: once at startup, on r, and every
 	// RefreshEvery; it records every attempt in its cache. nil means no
