@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -129,7 +130,7 @@ func TestEndToEndBrowseFilterReloadQuit(t *testing.T) {
 	}
 	term.send("Enter")
 	s = term.waitText("stale_plan_type")
-	for _, want := range []string{"id_token", "pro"} {
+	for _, want := range []string{`id_token plan "pro"`, `stored plan   "plus"`} {
 		if !strings.Contains(s, want) {
 			t.Errorf("detail pane lacks %q:\n%s", want, s)
 		}
@@ -158,4 +159,26 @@ func TestEndToEndBrowseFilterReloadQuit(t *testing.T) {
 	// q quits: the program ends and the shell's sleep is all that is left.
 	term.send("q")
 	term.waitFor("the program to exit", func(s string) bool { return !strings.Contains(s, "accounts") })
+}
+
+// colourSGR matches an SGR escape that sets a foreground or background
+// colour (30–38, 40–48, 90–97, 100–107); bold, reverse and the like are not
+// colour and stay allowed under NO_COLOR.
+var colourSGR = regexp.MustCompile(`\x1b\[(?:[0-9]*;)*(?:3[0-8]|4[0-8]|9[0-7]|10[0-7])[;m]`)
+
+// TestNoColorIsHonoured: with NO_COLOR set the real terminal gets no colour
+// at all; without it, the same screen is coloured (so the check can fail).
+func TestNoColorIsHonoured(t *testing.T) {
+	for _, tt := range []struct {
+		env    []string
+		colour bool
+	}{{nil, true}, {[]string{"NO_COLOR=1"}, false}} {
+		term := startTerminal(t, 140, 40, tt.env, "--auth-dir", refDir, "--offline", "--catalog", refModels)
+		term.waitText("30 accounts")
+		screen := term.tmux("capture-pane", "-p", "-e", "-t", "main")
+		if got := colourSGR.MatchString(screen); got != tt.colour {
+			t.Errorf("env %v: colour on screen = %v, want %v", tt.env, got, tt.colour)
+		}
+		term.send("q")
+	}
 }

@@ -160,17 +160,20 @@ func TestListUpstreamEqualsTheRecordedProxy(t *testing.T) {
 	if r.code != 0 {
 		t.Fatalf("exit %d: %s", r.code, r.stderr)
 	}
-	data, err := os.ReadFile("testdata/reference/proxy-a7e3596/registered.json")
-	if err != nil {
-		t.Fatal(err)
-	}
+	assertRegistered(t, r.stdout, "testdata/reference/proxy-a7e3596/registered.json")
+}
+
+// assertRegistered checks list --json output file by file against what the
+// real proxy registered (a recording's registered.json).
+func assertRegistered(t *testing.T, listJSON, recording string) {
+	t.Helper()
 	var want map[string][]string
-	if err := json.Unmarshal(data, &want); err != nil {
+	if err := json.Unmarshal(mustRead(t, recording), &want); err != nil {
 		t.Fatal(err)
 	}
-	rows := decodeRows(t, r.stdout)
+	rows := decodeRows(t, listJSON)
 	if len(rows) != len(want) {
-		t.Fatalf("%d rows, recording has %d", len(rows), len(want))
+		t.Fatalf("%d rows, the recording has %d", len(rows), len(want))
 	}
 	for _, x := range rows {
 		if !slices.Equal(x.Models, want[x.File]) {

@@ -278,7 +278,7 @@ func (r Resolver) visibleModels(out *Account, a *auth.Account, section []catalog
 	out.Notes = append(out.Notes, excludedAliasNotes(details, exclusions, aliases)...)
 	details = applyAliases(details, aliases)
 	out.Details = details
-	out.WhenEnabled = expandPrefix(details, out.Prefix, r.Rules.ForceModelPrefix)
+	out.WhenEnabled = detailIDs(details, out.Prefix, r.Rules.ForceModelPrefix)
 	if !out.Disabled {
 		out.Models = out.WhenEnabled
 	}
@@ -402,10 +402,6 @@ func (r Resolver) prefix(out *Account, a *auth.Account) string {
 		return ""
 	}
 	return p
-}
-
-func expandPrefix(details []ModelDetail, prefix string, force bool) []string {
-	return detailIDs(details, prefix, force)
 }
 
 func detailIDs(details []ModelDetail, prefix string, force bool) []string {

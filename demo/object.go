@@ -22,16 +22,6 @@ func (o object) with(key string, value any) object {
 	return append(o, member{key: key, value: value})
 }
 
-// has reports whether o has a member named key.
-func (o object) has(key string) bool {
-	for _, m := range o {
-		if m.key == key {
-			return true
-		}
-	}
-	return false
-}
-
 // MarshalJSON encodes the members in order.
 func (o object) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
