@@ -50,8 +50,9 @@ type terminal struct {
 	socket string
 }
 
-// startTerminal runs the binary with args in a w×h tmux session. HOME and
-// the cache point into temp dirs, so the user's home is never touched. A
+// startTerminal runs the binary with args in a w×h tmux session, in an empty
+// environment plus env. HOME and the cache point into temp dirs, so the
+// user's home is never touched. A
 // missing tmux fails the test: .ci/run installs it.
 func startTerminal(t *testing.T, w, h int, env []string, args ...string) *terminal {
 	t.Helper()
@@ -60,7 +61,9 @@ func startTerminal(t *testing.T, w, h int, env []string, args ...string) *termin
 	}
 	term := &terminal{t: t, socket: fmt.Sprintf("tierscope-e2e-%d-%d", os.Getpid(), time.Now().UnixNano())}
 	home := t.TempDir()
-	cmd := []string{"env", "HOME=" + home, "TERM=xterm-256color", "TIERSCOPE_CACHE_DIR=" + filepath.Join(home, "cache")}
+	// env -i: the binary sees only what the test gives it, never the
+	// caller's NO_COLOR, TIERSCOPE_* or proxy settings (CI exports some).
+	cmd := []string{"env", "-i", "PATH=" + os.Getenv("PATH"), "HOME=" + home, "TERM=xterm-256color", "TIERSCOPE_CACHE_DIR=" + filepath.Join(home, "cache")}
 	cmd = append(cmd, env...)
 	cmd = append(cmd, binary(t))
 	cmd = append(cmd, args...)
