@@ -12,7 +12,7 @@ import (
 	"runtime"
 	"slices"
 	"strings"
-	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/aymanbagabas/go-udiff"
@@ -43,47 +43,81 @@ func (c *cli) writeJSON(v any) error {
 
 // writeJSONRows prints a JSON array with one compact element per line:
 // valid JSON for scripts, greppable for people.
+//
+// Rows are encoded in batches on every core and written in order as each
+// batch is ready, with a few batches in flight at most: a 10,000-row
+// listing never sits whole in memory, and its buffers are reused. Each
+// batch is whole rows, so the redaction layer sees every value intact.
 func (c *cli) writeJSONRows(rows []*core.Account) error {
-	// Encode in contiguous chunks on every core, then join in order: at
-	// 10,000 accounts the encoding is a visible share of list --json.
-	chunks := make([]bytes.Buffer, min(runtime.GOMAXPROCS(0), max(1, len(rows)/256)))
-	errs := make([]error, len(chunks))
-	per := (len(rows) + len(chunks) - 1) / max(len(chunks), 1)
-	var wg sync.WaitGroup
-	for k := range chunks {
-		wg.Go(func() {
-			buf := &chunks[k]
-			enc := json.NewEncoder(buf)
-			enc.SetEscapeHTML(false)
-			for i := k * per; i < min((k+1)*per, len(rows)); i++ {
-				if i > 0 {
-					buf.WriteString(",")
-				}
-				buf.WriteString("\n")
-				if err := enc.Encode(rows[i]); err != nil {
-					errs[k] = err
+	const batch = 128
+	batches := (len(rows) + batch - 1) / batch
+	workers := min(runtime.GOMAXPROCS(0), max(1, batches))
+	type result struct {
+		buf *bytes.Buffer
+		err error
+	}
+	ready := make([]chan result, batches)
+	for i := range ready {
+		ready[i] = make(chan result, 1)
+	}
+	free := make(chan *bytes.Buffer, 2*workers) // also bounds the batches in flight
+	for range cap(free) {
+		free <- new(bytes.Buffer)
+	}
+	var next atomic.Int64
+	stop := make(chan struct{})
+	defer close(stop)
+	for range workers {
+		go func() {
+			for {
+				k := int(next.Add(1) - 1)
+				if k >= batches {
 					return
 				}
-				buf.Truncate(buf.Len() - 1) // Encode's newline
+				var buf *bytes.Buffer
+				select {
+				case buf = <-free:
+				case <-stop:
+					return
+				}
+				buf.Reset()
+				ready[k] <- result{buf, encodeRows(buf, rows[k*batch:min((k+1)*batch, len(rows))], k == 0)}
 			}
-		})
+		}()
 	}
-	wg.Wait()
-	if err := errors.Join(errs...); err != nil {
-		return err
-	}
-	// Each chunk is whole rows, so the redaction layer still sees every
-	// value intact.
 	if _, err := io.WriteString(c.stdout, "["); err != nil {
 		return err
 	}
-	for k := range chunks {
-		if _, err := c.stdout.Write(chunks[k].Bytes()); err != nil {
+	for k := range batches {
+		r := <-ready[k]
+		if r.err != nil {
+			return r.err
+		}
+		if _, err := c.stdout.Write(r.buf.Bytes()); err != nil {
 			return err
 		}
+		free <- r.buf
 	}
 	_, err := io.WriteString(c.stdout, "\n]\n")
 	return err
+}
+
+// encodeRows appends rows to buf, each on its own line after a comma
+// (except the very first row of the array).
+func encodeRows(buf *bytes.Buffer, rows []*core.Account, first bool) error {
+	enc := json.NewEncoder(buf)
+	enc.SetEscapeHTML(false)
+	for i, r := range rows {
+		if i > 0 || !first {
+			buf.WriteString(",")
+		}
+		buf.WriteString("\n")
+		if err := enc.Encode(r); err != nil {
+			return err
+		}
+		buf.Truncate(buf.Len() - 1) // Encode's newline
+	}
+	return nil
 }
 
 func (c *cli) noArgs() error {

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"os"
 	"path/filepath"
 	"slices"
@@ -620,5 +621,72 @@ func TestNoCommandPrintsASecret(t *testing.T) {
 	found := slices.ContainsFunc(secrets, func(s string) bool { return strings.Contains(r.stdout, s) })
 	if !found {
 		t.Error("--reveal-secrets showed no secret: the search cannot fail")
+	}
+}
+
+// TestListJSONStreamsEveryRowInOrder: rows are encoded in parallel batches
+// and streamed; the array must still hold every file once, in name order,
+// one row per line with the commas in the right places.
+func TestListJSONStreamsEveryRowInOrder(t *testing.T) {
+	dir := t.TempDir()
+	if _, err := demo.Generate(dir, demo.Options{Count: 1000, Seed: 7}); err != nil {
+		t.Fatal(err)
+	}
+	r := runCLI(t, nil, "list", "--json", "--auth-dir", dir, "--offline")
+	if r.code != 0 {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want []string
+	for _, e := range entries {
+		if strings.HasSuffix(strings.ToLower(e.Name()), ".json") && !strings.HasPrefix(e.Name(), ".oauth-") && !e.IsDir() {
+			want = append(want, e.Name())
+		}
+	}
+	lines := strings.Split(strings.TrimSuffix(r.stdout, "\n"), "\n")
+	if len(lines) != len(want)+2 || lines[0] != "[" || lines[len(lines)-1] != "]" {
+		t.Fatalf("%d lines for %d files; first %q last %q", len(lines), len(want), lines[0], lines[len(lines)-1])
+	}
+	for i, line := range lines[1 : len(lines)-1] {
+		last := i == len(want)-1
+		body, comma := strings.CutSuffix(line, ",")
+		if comma == last {
+			t.Fatalf("row %d of %d: trailing comma %v", i, len(want), comma)
+		}
+		var x row
+		if err := json.Unmarshal([]byte(body), &x); err != nil {
+			t.Fatalf("row %d is not one JSON object: %v", i, err)
+		}
+		if x.File != want[i] {
+			t.Fatalf("row %d is %s, want %s", i, x.File, want[i])
+		}
+	}
+}
+
+// failingWriter fails every write after the first n bytes.
+type failingWriter struct{ n int }
+
+func (w *failingWriter) Write(p []byte) (int, error) {
+	if w.n -= len(p); w.n < 0 {
+		return 0, errors.New("disk full")
+	}
+	return len(p), nil
+}
+
+// TestListJSONStopsOnAWriteError: a failed write (a closed pipe, a full
+// disk) ends the command with an error, without hanging its encoders.
+func TestListJSONStopsOnAWriteError(t *testing.T) {
+	dir := t.TempDir()
+	if _, err := demo.Generate(dir, demo.Options{Count: 1000, Seed: 7}); err != nil {
+		t.Fatal(err)
+	}
+	var errOut bytes.Buffer
+	env := map[string]string{"TIERSCOPE_CACHE_DIR": t.TempDir()}
+	code := run([]string{"list", "--json", "--auth-dir", dir, "--offline"}, &failingWriter{n: 50 << 10}, &errOut, func(k string) string { return env[k] })
+	if code == 0 || !strings.Contains(errOut.String(), "disk full") {
+		t.Fatalf("exit %d, stderr %q; want a failure that names the write error", code, errOut.String())
 	}
 }

@@ -11,19 +11,7 @@ import (
 // reference files copied over and over): read, parse, decode the id_token.
 func BenchmarkScan10k(b *testing.B) {
 	dir := b.TempDir()
-	src := filepath.Join("..", "testdata", "reference", "proxy-a7e3596", "auths")
-	entries, err := os.ReadDir(src)
-	if err != nil {
-		b.Fatal(err)
-	}
-	var files [][]byte
-	for _, e := range entries {
-		data, err := os.ReadFile(filepath.Join(src, e.Name()))
-		if err != nil {
-			b.Fatal(err)
-		}
-		files = append(files, data)
-	}
+	files := referenceFiles(b)
 	for i := range 10000 {
 		name := filepath.Join(dir, "codex-"+string(rune('a'+i%26))+itoa(i)+".json")
 		if err := os.WriteFile(name, files[i%len(files)], 0o600); err != nil {
@@ -39,6 +27,39 @@ func BenchmarkScan10k(b *testing.B) {
 			b.Fatalf("%v %d", err, len(got))
 		}
 	}
+}
+
+// BenchmarkParse parses the reference files from memory on one core: the
+// CPU cost of one file's parse and id_token decoding, without the disk.
+func BenchmarkParse(b *testing.B) {
+	files := referenceFiles(b)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		for _, data := range files {
+			if a := Parse("f.json", "/f.json", data); a.Err != nil {
+				b.Fatal(a.Err)
+			}
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(files)), "ns/file")
+}
+
+func referenceFiles(b *testing.B) [][]byte {
+	src := filepath.Join("..", "testdata", "reference", "proxy-a7e3596", "auths")
+	entries, err := os.ReadDir(src)
+	if err != nil {
+		b.Fatal(err)
+	}
+	var files [][]byte
+	for _, e := range entries {
+		data, err := os.ReadFile(filepath.Join(src, e.Name()))
+		if err != nil {
+			b.Fatal(err)
+		}
+		files = append(files, data)
+	}
+	return files
 }
 
 func itoa(i int) string {

@@ -2,6 +2,7 @@ package auth
 
 import (
 	"bytes"
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -35,6 +36,17 @@ var stringByte = func() (t [256]bool) {
 	}
 	return t
 }()
+
+// mayEndString reports whether any of the eight bytes in w is '"', '\\' or
+// a control character (below 0x20), with the classic bit tricks: subtracting
+// 0x01 (or 0x20) from every byte sets a byte's high bit only where the byte
+// was 0x00 (below 0x20) or borrowed from one, so the result is exact about
+// whether such a byte exists.
+func mayEndString(w uint64) bool {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	quote, backslash := w^(ones*'"'), w^(ones*'\\')
+	return ((w-ones*0x20)&^w|(quote-ones)&^quote|(backslash-ones)&^backslash)&highs != 0
+}
 
 type scanner struct {
 	data  []byte
@@ -275,6 +287,11 @@ func (s *scanner) str() (escaped bool, err error) {
 	s.pos++
 	d := s.data
 	for {
+		// Eight bytes at a time while none needs a closer look: token
+		// strings, most of an auth file's bytes, hold no such byte.
+		for s.pos+8 <= len(d) && !mayEndString(binary.LittleEndian.Uint64(d[s.pos:])) {
+			s.pos += 8
+		}
 		for s.pos < len(d) && stringByte[d[s.pos]] {
 			s.pos++
 		}

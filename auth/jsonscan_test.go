@@ -2,6 +2,7 @@ package auth
 
 import (
 	"bytes"
+	"encoding/binary"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -74,4 +75,51 @@ func FuzzObjectMembers(f *testing.F) {
 		}
 	}
 	f.Fuzz(func(t *testing.T, data []byte) { agree(t, data) })
+}
+
+// TestMayEndString holds the eight-byte check to the byte table: every byte
+// value at every position, among fillers that sit next to the boundaries
+// (0x20, 0x21, 0x5b, 0x7f, 0x80, 0xff), and words mixing several of them.
+func TestMayEndString(t *testing.T) {
+	special := func(w [8]byte) bool {
+		for _, c := range w {
+			if !stringByte[c] {
+				return true
+			}
+		}
+		return false
+	}
+	check := func(w [8]byte) {
+		t.Helper()
+		if got, want := mayEndString(binary.LittleEndian.Uint64(w[:])), special(w); got != want {
+			t.Fatalf("% x: mayEndString = %v, want %v", w, got, want)
+		}
+	}
+	fillers := []byte{'a', 0x20, 0x21, 0x23, 0x5b, 0x5d, 0x7f, 0x80, 0xa0, 0xff}
+	for _, f := range fillers {
+		for pos := range 8 {
+			for b := range 256 {
+				var w [8]byte
+				for i := range w {
+					w[i] = f
+				}
+				w[pos] = byte(b)
+				check(w)
+			}
+		}
+	}
+	// Two chosen bytes at every pair of positions: borrows from one byte
+	// must not hide or fake another.
+	picks := []byte{0, 0x1f, 0x20, '"', '\\', 0x21, 0x5d, 0x80, 0xff}
+	for _, x := range picks {
+		for _, y := range picks {
+			for i := range 8 {
+				for j := range 8 {
+					w := [8]byte{'a', 'a', 'a', 'a', 'a', 'a', 'a', 'a'}
+					w[i], w[j] = x, y
+					check(w)
+				}
+			}
+		}
+	}
 }
