@@ -58,8 +58,32 @@ func Redact(text string) string {
 	return b.String()
 }
 
-// shapePrefixes start every token shape that secretShape matches.
-var shapePrefixes = []string{"eyJ", "rt_", "sk-", "ya29."}
+// shapePrefixes start every token shape that secretShape matches, each
+// with the index of its rarest byte in ordinary output (model names and
+// JSON keys are full of 'e', '-' and '_'): the search jumps from one
+// occurrence of that byte to the next and looks around it.
+var shapePrefixes = []struct {
+	text   string
+	anchor int
+}{{"eyJ", 2}, {"rt_", 2}, {"sk-", 1}, {"ya29.", 3}}
+
+// hasShapePrefix reports whether s contains any of shapePrefixes.
+func hasShapePrefix(s string) bool {
+	for _, p := range shapePrefixes {
+		c := p.text[p.anchor]
+		for i := 0; ; {
+			j := strings.IndexByte(s[i:], c)
+			if j < 0 {
+				break
+			}
+			if start := i + j - p.anchor; start >= 0 && strings.HasPrefix(s[start:], p.text) {
+				return true
+			}
+			i += j + 1
+		}
+	}
+	return false
+}
 
 // secretKeys are the member names whose values secretMember masks.
 var secretKeys = map[string]bool{
@@ -83,15 +107,17 @@ func trimRightSpace(s string) string {
 
 // secretKeysByLen groups secretKeys by length, so that most keys of a large
 // JSON document are ruled out by their length alone, without lower-casing.
-var secretKeysByLen = func() map[int][]string {
-	m := map[int][]string{}
+var secretKeysByLen = func() (t [16][]string) {
 	for k := range secretKeys {
-		m[len(k)] = append(m[len(k)], k)
+		t[len(k)] = append(t[len(k)], k)
 	}
-	return m
+	return t
 }()
 
 func isSecretKey(key string) bool {
+	if len(key) >= len(secretKeysByLen) {
+		return false
+	}
 	for _, k := range secretKeysByLen[len(key)] {
 		if strings.EqualFold(key, k) {
 			return true
@@ -103,10 +129,8 @@ func isSecretKey(key string) bool {
 // suspicious reports whether s may hold a secret: a token-shaped prefix, or
 // a quoted secret key followed by a colon.
 func suspicious(s string) bool {
-	for _, p := range shapePrefixes {
-		if strings.Contains(s, p) {
-			return true
-		}
+	if hasShapePrefix(s) {
+		return true
 	}
 	for i := 0; ; {
 		j := strings.IndexByte(s[i:], ':')

@@ -180,3 +180,20 @@ func TestRedactingWriter(t *testing.T) {
 		t.Fatal("the underlying writer's error was dropped")
 	}
 }
+
+// TestHasShapePrefix: each prefix is found wherever it sits, by its anchor
+// byte, and near misses around the same anchors are not.
+func TestHasShapePrefix(t *testing.T) {
+	for _, p := range shapePrefixes {
+		for _, s := range []string{p.text, p.text + "x", "x" + p.text, "a_k-9J " + p.text + " tail", p.text[:len(p.text)-1] + p.text} {
+			if !hasShapePrefix(s) {
+				t.Errorf("%q holds %q, not found", s, p.text)
+			}
+		}
+	}
+	for _, s := range []string{"", "J", "eJ", "yJ", "ey", "_", "t_", "r_t", "rt", "k", "s-", "sk", "-k", "9", "ya29", "a29.", "ya2.9", "models_when_enabled gpt-5.4 kimi-k2 2026-09-01"} {
+		if hasShapePrefix(s) {
+			t.Errorf("%q holds no token prefix, found one", s)
+		}
+	}
+}
