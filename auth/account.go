@@ -20,7 +20,7 @@ type Account struct {
 	Path    string    // absolute path (or the store's row id)
 	Size    int64     // bytes read
 	ModTime time.Time // modification time when read
-	SHA256  [32]byte  // digest of the bytes read; a write checks it still matches
+	Digest  Digest    // identifies the bytes read; a write checks they still match
 
 	Err error // why the file could not be used; nil when it parsed
 

@@ -3,7 +3,6 @@ package auth
 import (
 	"bufio"
 	"bytes"
-	"crypto/sha256"
 	"errors"
 	"fmt"
 	"math/rand/v2"
@@ -94,7 +93,7 @@ func crashChild(dir string) int {
 		if v, _, _ := MemberValue(data, "plan_type"); string(v) == `"team"` {
 			next = "plus"
 		}
-		if _, err := WriteFile(path, sha256.Sum256(data), setPlan(next)); err != nil {
+		if _, err := WriteFile(path, Fingerprint(data), setPlan(next)); err != nil {
 			fmt.Fprintln(os.Stderr, path, err)
 			return 1
 		}

@@ -1,7 +1,6 @@
 package auth
 
 import (
-	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
 	"strings"
@@ -27,7 +26,7 @@ func FuzzParse(f *testing.F) {
 		if a == nil {
 			t.Fatal("Parse returned nil")
 		}
-		if a.File != "f.json" || a.Size != int64(len(data)) || a.SHA256 != sha256.Sum256(data) {
+		if a.File != "f.json" || a.Size != int64(len(data)) || a.Digest != Fingerprint(data) {
 			t.Fatalf("identity fields wrong: %+v", a)
 		}
 		// The syntax check of encoding/json decides. (Decoding into any

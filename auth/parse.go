@@ -2,7 +2,6 @@ package auth
 
 import (
 	"bytes"
-	"crypto/sha256"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -28,7 +27,7 @@ func ParseCount() int64 { return parses.Load() }
 // file that is not a usable JSON object gives an Account with Err set.
 func Parse(file, path string, data []byte) *Account {
 	parses.Add(1)
-	a := &Account{File: file, Path: path, Size: int64(len(data)), SHA256: sha256.Sum256(data)}
+	a := &Account{File: file, Path: path, Size: int64(len(data)), Digest: Fingerprint(data)}
 	fields, err := decodeObject(data)
 	if err != nil {
 		a.Err = err

@@ -1,7 +1,6 @@
 package auth
 
 import (
-	"crypto/sha256"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -292,12 +291,12 @@ func TestParseIDToken(t *testing.T) {
 func TestParseRecordsIdentityOfTheBytes(t *testing.T) {
 	data := []byte(`{"type": "codex"}`)
 	a := Parse("x.json", "/dir/x.json", data)
-	if a.File != "x.json" || a.Path != "/dir/x.json" || a.Size != int64(len(data)) || a.SHA256 != sha256.Sum256(data) {
-		t.Errorf("got File %q Path %q Size %d SHA256 %x", a.File, a.Path, a.Size, a.SHA256)
+	if a.File != "x.json" || a.Path != "/dir/x.json" || a.Size != int64(len(data)) || a.Digest != Fingerprint(data) {
+		t.Errorf("got File %q Path %q Size %d Digest %v", a.File, a.Path, a.Size, a.Digest)
 	}
 	bad := Parse("y.json", "/dir/y.json", []byte("nope"))
-	if bad.Err == nil || bad.SHA256 != sha256.Sum256([]byte("nope")) || bad.Size != 4 {
-		t.Errorf("error row: Err %v Size %d SHA256 %x; want the digest even for a bad file", bad.Err, bad.Size, bad.SHA256)
+	if bad.Err == nil || bad.Digest != Fingerprint([]byte("nope")) || bad.Size != 4 {
+		t.Errorf("error row: Err %v Size %d Digest %v; want the digest even for a bad file", bad.Err, bad.Size, bad.Digest)
 	}
 }
 

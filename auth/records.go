@@ -17,7 +17,7 @@ import (
 type BatchWriter interface {
 	Source
 	// EditRecords applies every edit in one transaction. Each record must
-	// still be what was loaded (its ModTime and SHA256 as its Account had
+	// still be what was loaded (its ModTime and Digest as its Account had
 	// them): if not, its result has ErrConflict (ErrGone when deleted) and
 	// it is left alone, while the others are written together. With dryRun
 	// nothing is written: the results say what a write would do. An error
@@ -42,7 +42,7 @@ type ChangeSource interface {
 type RecordEdit struct {
 	File    string    // the record's name (Account.File); one edit per record
 	ModTime time.Time // its version as loaded (Account.ModTime)
-	SHA256  [32]byte  // its content's digest as loaded (Account.SHA256)
+	Digest  Digest    // its content as loaded (Account.Digest)
 	Key     string    // the top-level member to set
 	// Value is the member's new value, encoded JSON; nil removes the member.
 	Value json.RawMessage

@@ -2,7 +2,6 @@ package auth
 
 import (
 	"bytes"
-	"crypto/sha256"
 	"encoding/binary"
 	"encoding/json"
 	"errors"
@@ -197,7 +196,7 @@ loop:
 		if err != nil {
 			t.Fatal(err)
 		}
-		res, err := WriteFile(paths[i], sha256.Sum256(data), func(b []byte) ([]byte, error) {
+		res, err := WriteFile(paths[i], Fingerprint(data), func(b []byte) ([]byte, error) {
 			next := "team"
 			if v, _, _ := MemberValue(b, "plan_type"); string(v) == `"team"` {
 				next = "plus"

@@ -297,7 +297,7 @@ func assertNoSecret(t *testing.T, err error) {
 // assertEmptyAccount checks that an error row carries no account fields.
 func assertEmptyAccount(t *testing.T, a *Account) {
 	t.Helper()
-	empty := Account{File: a.File, Path: a.Path, Size: a.Size, ModTime: a.ModTime, SHA256: a.SHA256, Err: a.Err}
+	empty := Account{File: a.File, Path: a.Path, Size: a.Size, ModTime: a.ModTime, Digest: a.Digest, Err: a.Err}
 	if !accountsEqual(*a, empty) {
 		t.Errorf("error row has account fields set: %+v", *a)
 	}
@@ -364,7 +364,7 @@ func TestDirScanParallelMatchesSerial(t *testing.T) {
 				t.Fatalf("unexpected row %s", a.File)
 			}
 			if (a.Err == nil) != (w.Err == nil) || a.Provider != w.Provider || a.Email != w.Email ||
-				a.AccountID != w.AccountID || a.SHA256 != w.SHA256 || a.Size != w.Size || a.StoredPlan != w.StoredPlan ||
+				a.AccountID != w.AccountID || a.Digest != w.Digest || a.Size != w.Size || a.StoredPlan != w.StoredPlan ||
 				fmt.Sprint(a.ExpiresAt) != fmt.Sprint(w.ExpiresAt) {
 				t.Fatalf("round %d: %s differs from a serial parse:\n got %+v\nwant %+v", round, a.File, a, w)
 			}

@@ -35,7 +35,7 @@ const TempPrefix = ".tierscope-tmp-"
 // WriteResult says what a write did.
 type WriteResult struct {
 	Path    string
-	Before  [32]byte // sha256 of the file as loaded
+	Before  [32]byte // sha256 of the file as it was before the write
 	After   [32]byte // sha256 of what was written (Before when unchanged)
 	Changed bool
 	// Window is the time from the start of the last re-read to the
@@ -53,13 +53,13 @@ type Edit func(data []byte) ([]byte, error)
 var testHookBeforeRename func(tmp string)
 
 // WriteFile applies edit to the file at path, safely against the proxy's
-// unlocked, truncating rewrites: the file must still hash to loaded (else
+// unlocked, truncating rewrites: the file must still match loaded (else
 // ErrConflict); the new bytes go to a temp file in the same directory, which
 // is fsynced and given the file's mode (and owner, when allowed); the file
 // is re-read once more right before the temp file is renamed over it; then
 // the directory is fsynced. Any failure leaves the original intact.
-func WriteFile(path string, loaded [32]byte, edit Edit) (WriteResult, error) {
-	res := WriteResult{Path: path, Before: loaded, After: loaded}
+func WriteFile(path string, loaded Digest, edit Edit) (WriteResult, error) {
+	res := WriteResult{Path: path}
 	info, err := checkWritable(path)
 	if err != nil {
 		return res, err
@@ -68,9 +68,11 @@ func WriteFile(path string, loaded [32]byte, edit Edit) (WriteResult, error) {
 	if err != nil {
 		return res, err
 	}
-	if sha256.Sum256(data) != loaded {
+	if !loaded.Matches(data) {
 		return res, ErrConflict
 	}
+	res.Before = sha256.Sum256(data)
+	res.After = res.Before
 	after, err := edit(data)
 	if err != nil {
 		return res, err
@@ -123,7 +125,7 @@ func checkWritable(path string) (fs.FileInfo, error) {
 }
 
 // recheck re-reads the file right before the rename.
-func recheck(path string, loaded [32]byte) error {
+func recheck(path string, loaded Digest) error {
 	if _, err := checkWritable(path); err != nil {
 		return err
 	}
@@ -131,7 +133,7 @@ func recheck(path string, loaded [32]byte) error {
 	if err != nil {
 		return err
 	}
-	if sha256.Sum256(now) != loaded {
+	if !loaded.Matches(now) {
 		return ErrConflict
 	}
 	return nil

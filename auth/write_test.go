@@ -181,7 +181,7 @@ func TestWriteFileChangesOnlyPlanTypeInEveryShape(t *testing.T) {
 			writeAuth(t, path, shape.data, 0o600)
 			oldInode := inode(t, path)
 
-			res, err := WriteFile(path, sha256.Sum256(shape.data), setPlan("team"))
+			res, err := WriteFile(path, Fingerprint(shape.data), setPlan("team"))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -237,7 +237,7 @@ func TestWriteFileKeepsModeAndOwner(t *testing.T) {
 			if err := os.Chown(path, uid, gid); err != nil {
 				t.Fatal(err)
 			}
-			if _, err := WriteFile(path, sha256.Sum256(data), setPlan("pro")); err != nil {
+			if _, err := WriteFile(path, Fingerprint(data), setPlan("pro")); err != nil {
 				t.Fatal(err)
 			}
 			info, err := os.Stat(path)
@@ -272,7 +272,7 @@ func TestWriteFileTempFileIsBesideTheFileAndNotJSON(t *testing.T) {
 	}
 	t.Cleanup(func() { testHookBeforeRename = nil })
 
-	if _, err := WriteFile(path, sha256.Sum256(data), setPlan("plus")); err != nil {
+	if _, err := WriteFile(path, Fingerprint(data), setPlan("plus")); err != nil {
 		t.Fatal(err)
 	}
 	if len(seen) != 1 {
@@ -331,7 +331,7 @@ func TestWriteFileConflicts(t *testing.T) {
 			dir := t.TempDir()
 			path := filepath.Join(dir, "codex.json")
 			writeAuth(t, path, original, 0o600)
-			loaded := sha256.Sum256(readBytes(t, path))
+			loaded := Fingerprint(readBytes(t, path))
 			if !tt.during {
 				tt.write(t, path, tt.theirs)
 			}
@@ -352,7 +352,7 @@ func TestWriteFileConflicts(t *testing.T) {
 			if got := readBytes(t, path); !bytes.Equal(got, tt.theirs) {
 				t.Errorf("the other writer's content was lost: file is\n%s", got)
 			}
-			if res.Changed || res.After != loaded {
+			if res.Changed || res.After != res.Before {
 				t.Errorf("result %+v says something was written", res)
 			}
 			assertNoTemps(t, dir)
@@ -370,7 +370,7 @@ func TestWriteFileRefusesLinks(t *testing.T) {
 		if err := os.Symlink(target, link); err != nil {
 			t.Fatal(err)
 		}
-		_, err := WriteFile(link, sha256.Sum256(data), setPlan("team"))
+		_, err := WriteFile(link, Fingerprint(data), setPlan("team"))
 		if !errors.Is(err, ErrSymlink) {
 			t.Fatalf("got %v, want ErrSymlink", err)
 		}
@@ -390,7 +390,7 @@ func TestWriteFileRefusesLinks(t *testing.T) {
 		if err := os.Link(path, other); err != nil {
 			t.Fatal(err)
 		}
-		_, err := WriteFile(path, sha256.Sum256(data), setPlan("team"))
+		_, err := WriteFile(path, Fingerprint(data), setPlan("team"))
 		if !errors.Is(err, ErrHardLink) {
 			t.Fatalf("got %v, want ErrHardLink", err)
 		}
@@ -514,7 +514,7 @@ func TestWriteFileFailuresLeaveTheOriginal(t *testing.T) {
 				testHookBeforeRename = func(tmp string) { tt.hook(t, tmp) }
 				t.Cleanup(func() { testHookBeforeRename = nil })
 			}
-			res, err := WriteFile(path, sha256.Sum256(data), edit)
+			res, err := WriteFile(path, Fingerprint(data), edit)
 			if err == nil || errors.Is(err, ErrConflict) || !strings.Contains(err.Error(), tt.want) {
 				t.Fatalf("got %v, want an error saying %q", err, tt.want)
 			}
@@ -547,7 +547,7 @@ func TestWriteFileUnchangedWritesNothing(t *testing.T) {
 	testHookBeforeRename = func(string) { t.Error("a temp file was renamed for an unchanged file") }
 	t.Cleanup(func() { testHookBeforeRename = nil })
 
-	res, err := WriteFile(path, sha256.Sum256(data), setPlan("plus"))
+	res, err := WriteFile(path, Fingerprint(data), setPlan("plus"))
 	if err != nil {
 		t.Fatal(err)
 	}

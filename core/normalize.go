@@ -2,7 +2,6 @@ package core
 
 import (
 	"bytes"
-	"crypto/sha256"
 	"fmt"
 
 	"github.com/tierscope/tierscope/auth"
@@ -57,7 +56,7 @@ func PreparePlanWrite(a *Account) (PlanWrite, bool, error) {
 	if err != nil {
 		return PlanWrite{}, false, fmt.Errorf("%s: %w", a.File, err)
 	}
-	if sha256.Sum256(data) != a.Raw.SHA256 {
+	if !a.Raw.Digest.Matches(data) {
 		return PlanWrite{}, false, fmt.Errorf("%s: %w", a.File, ErrConflict)
 	}
 	after, err := auth.SetStringMember(data, PlanTypeKey, tier)

@@ -108,7 +108,7 @@ func (s *Snapshot) WithFile(file string, a *auth.Account, present bool) (*Snapsh
 		accounts = slices.Insert(accounts, j, ch.After)
 	default:
 		ch.Kind = ChangeChanged
-		if a.SHA256 == ch.Before.Raw.SHA256 && a.Err == nil && ch.Before.Raw.Err == nil {
+		if a.Digest == ch.Before.Raw.Digest && a.Err == nil && ch.Before.Raw.Err == nil {
 			ch.Kind = ChangeUnchanged
 		}
 		ch.After = s.Resolver().Resolve(a)

@@ -117,7 +117,7 @@ func planEdits(accounts []*Account, pending []int, outcomes []WriteOutcome) (edi
 			o.From = ptr(st.Value)
 		}
 		value, _ := json.Marshal(tier)
-		edits = append(edits, auth.RecordEdit{File: a.File, ModTime: a.Raw.ModTime, SHA256: a.Raw.SHA256, Key: PlanTypeKey, Value: value})
+		edits = append(edits, auth.RecordEdit{File: a.File, ModTime: a.Raw.ModTime, Digest: a.Raw.Digest, Key: PlanTypeKey, Value: value})
 		idx = append(idx, i)
 	}
 	return edits, idx
@@ -175,7 +175,7 @@ func (w Writer) undoStore(ctx context.Context, entries []AuditEntry, res *BatchR
 			if e.Store.OldAbsent {
 				old = nil
 			}
-			edits = append(edits, auth.RecordEdit{File: e.File, ModTime: e.Store.UpdatedAtAfter, SHA256: [32]byte(after), Key: e.Key, Value: old})
+			edits = append(edits, auth.RecordEdit{File: e.File, ModTime: e.Store.UpdatedAtAfter, Digest: auth.SHA256Digest([32]byte(after)), Key: e.Key, Value: old})
 			from = append(from, e)
 			continue
 		}

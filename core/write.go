@@ -121,7 +121,7 @@ func (w Writer) writeOne(ctx context.Context, snap *Snapshot, a *Account) (Write
 			o.From = ptr(st.Value)
 		}
 		var old json.RawMessage
-		res, err := auth.WriteFile(a.Path, a.Raw.SHA256, func(data []byte) ([]byte, error) {
+		res, err := auth.WriteFile(a.Path, a.Raw.Digest, func(data []byte) ([]byte, error) {
 			if v, ok, err := auth.MemberValue(data, PlanTypeKey); err == nil && ok {
 				old = slices.Clone(v)
 			}
@@ -382,8 +382,7 @@ func (w Writer) undoOne(e AuditEntry) (WriteOutcome, *AuditEntry) {
 		o.Status, o.Error = StatusError, "audit entry has no valid digests"
 		return o, nil
 	}
-	loaded := [32]byte(after)
-	res, err := auth.WriteFile(e.Path, loaded, func(data []byte) ([]byte, error) {
+	res, err := auth.WriteFile(e.Path, auth.SHA256Digest([32]byte(after)), func(data []byte) ([]byte, error) {
 		return restore(data, e, [32]byte(before))
 	})
 	switch {

@@ -106,7 +106,7 @@ func (s *Postgres) editOnce(ctx context.Context, edits []auth.RecordEdit, result
 		case !ok:
 			r.Err = errGone
 			continue
-		case !cur.updated.Equal(e.ModTime) || digest(cur.content) != e.SHA256:
+		case !cur.updated.Equal(e.ModTime) || !e.Digest.Matches(cur.content):
 			r.Err = errConflict
 			continue
 		}

@@ -24,7 +24,7 @@ func members(t *testing.T, content string) map[string]any {
 }
 
 func setPlan(a *auth.Account, tier string) auth.RecordEdit {
-	return auth.RecordEdit{File: a.File, ModTime: a.ModTime, SHA256: a.SHA256, Key: "plan_type", Value: json.RawMessage(`"` + tier + `"`)}
+	return auth.RecordEdit{File: a.File, ModTime: a.ModTime, Digest: a.Digest, Key: "plan_type", Value: json.RawMessage(`"` + tier + `"`)}
 }
 
 func byFile(accounts []*auth.Account) map[string]*auth.Account {
@@ -143,7 +143,7 @@ func TestEditsSetRemoveAndLeaveAloneWhatAlreadyHolds(t *testing.T) {
 	if _, at := db.Row("a.json"); !at.Equal(a.ModTime) {
 		t.Error("an edit that changes nothing bumped updated_at")
 	}
-	rm := auth.RecordEdit{File: a.File, ModTime: a.ModTime, SHA256: a.SHA256, Key: "plan_type"}
+	rm := auth.RecordEdit{File: a.File, ModTime: a.ModTime, Digest: a.Digest, Key: "plan_type"}
 	res, err := s.EditRecords(ctx, []auth.RecordEdit{rm}, false)
 	if err != nil || !res[0].Changed {
 		t.Fatalf("remove: %+v, %v", res, err)
@@ -152,7 +152,7 @@ func TestEditsSetRemoveAndLeaveAloneWhatAlreadyHolds(t *testing.T) {
 		t.Errorf("after removing plan_type: %s", got)
 	}
 	a, _, _ = s.Load(ctx, "a.json")
-	raw := auth.RecordEdit{File: a.File, ModTime: a.ModTime, SHA256: a.SHA256, Key: "n", Value: json.RawMessage(`{"x": [true]}`)}
+	raw := auth.RecordEdit{File: a.File, ModTime: a.ModTime, Digest: a.Digest, Key: "n", Value: json.RawMessage(`{"x": [true]}`)}
 	if res, err := s.EditRecords(ctx, []auth.RecordEdit{raw}, false); err != nil || !res[0].Changed {
 		t.Fatalf("set a JSON value: %+v, %v", res, err)
 	}

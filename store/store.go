@@ -16,7 +16,6 @@ package store
 
 import (
 	"context"
-	"crypto/sha256"
 	"errors"
 	"fmt"
 	"net/url"
@@ -331,8 +330,6 @@ func (s *Postgres) Load(ctx context.Context, file string) (*auth.Account, bool, 
 	}
 	return s.parse(r), true, nil
 }
-
-func digest(content []byte) [32]byte { return sha256.Sum256(content) }
 
 func byteSize(n int64) string {
 	if n >= 1<<20 {

@@ -39,7 +39,7 @@ func scan(t *testing.T, s *Postgres) []*auth.Account {
 // it is, and the bytes JSONB normalizes.
 func comparable(a *auth.Account) auth.Account {
 	c := *a
-	c.Path, c.Size, c.SHA256, c.ModTime = "", 0, [32]byte{}, time.Time{}
+	c.Path, c.Size, c.Digest, c.ModTime = "", 0, auth.Digest{}, time.Time{}
 	return c
 }
 

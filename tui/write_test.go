@@ -3,7 +3,6 @@ package tui
 import (
 	"bytes"
 	"context"
-	"crypto/sha256"
 	"os"
 	"path/filepath"
 	"strings"
@@ -238,7 +237,7 @@ func TestWriteAllAfterYes(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, a := range fresh.Accounts {
-		if got := m.snap.Accounts[m.snap.Find(a.File)]; got.Raw.SHA256 != a.Raw.SHA256 {
+		if got := m.snap.Accounts[m.snap.Find(a.File)]; got.Raw.Digest != a.Raw.Digest {
 			t.Errorf("%s: the table does not show the file on disk", a.File)
 		}
 	}
@@ -348,8 +347,6 @@ func proxyRewrite(t *testing.T, path string) {
 	}
 }
 
-func sha256Of(data []byte) [32]byte { return sha256.Sum256(data) }
-
 func conflictOptions(t *testing.T) (Options, string) {
 	t.Helper()
 	opts, dir := writeOptions(t)
@@ -381,7 +378,7 @@ func TestWriteConflictIsReportedAndReloaded(t *testing.T) {
 	if !bytes.Contains(data, []byte(`"plan_type": "plus"`)) || !bytes.HasSuffix(data, []byte("\n\n")) {
 		t.Errorf("the other writer's content was not kept:\n%s", data)
 	}
-	if got := rowOf(t, m, staleFile).acc.Raw.SHA256; got != sha256Of(data) {
+	if got := rowOf(t, m, staleFile).acc.Raw.Digest; got != auth.Fingerprint(data) {
 		t.Error("the row was not reloaded from disk")
 	}
 	if entries := auditEntries(t, opts.AuditLog); len(entries) != 0 {
@@ -414,7 +411,7 @@ func TestWriteAllConflictOpensTheResult(t *testing.T) {
 		t.Error("enter did not close the result")
 	}
 	data, _ := os.ReadFile(path)
-	if got := rowOf(t, m, staleFile).acc.Raw.SHA256; got != sha256Of(data) {
+	if got := rowOf(t, m, staleFile).acc.Raw.Digest; got != auth.Fingerprint(data) {
 		t.Error("the conflicting file was not reloaded")
 	}
 }
