@@ -74,6 +74,7 @@ func TestHostileInputsGiveRowsWithClearErrors(t *testing.T) {
 		"duplicate-keys.json":      "",
 		"numbers-for-strings.json": "",
 		"escaped-keys.json":        "",
+		"far-future-times.json":    "",
 	}
 	if os.Geteuid() == 0 {
 		errs["device.json"] = "not a regular file"
@@ -94,6 +95,11 @@ func TestHostileInputsGiveRowsWithClearErrors(t *testing.T) {
 	}
 	if x := rows["escaped-keys.json"]; x.Provider != "codex" || x.Email != "esc@example.com" {
 		t.Errorf("escaped keys read as their text: %+v", x)
+	}
+	// Unix times past year 9999 have no RFC 3339 form: an unknown expiry,
+	// not a failed listing.
+	if x := rows["far-future-times.json"]; x.ExpiresAt != nil || x.Plan == nil || x.Plan.Raw == nil || *x.Plan.Raw != "plus" {
+		t.Errorf("far-future times: %+v", x)
 	}
 	if x := rows["numbers-for-strings.json"]; x.Provider != "" || !hasWarning(x, "ignored_field") {
 		t.Errorf("numbers where strings belong: %+v", x)

@@ -140,7 +140,10 @@ func rawTime(raw json.RawMessage) *time.Time {
 	if !ok {
 		return nil
 	}
-	t := unixTime(f)
+	t, ok := unixTime(f)
+	if !ok {
+		return nil
+	}
 	return &t
 }
 

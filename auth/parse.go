@@ -300,18 +300,26 @@ func parseTime(raw json.RawMessage) (time.Time, bool) {
 		return time.Time{}, false
 	}
 	var n float64
-	if json.Unmarshal(raw, &n) != nil || n <= 0 || math.IsInf(n, 0) || n > 1e17 {
+	if json.Unmarshal(raw, &n) != nil {
 		return time.Time{}, false
 	}
-	return unixTime(n), true
+	return unixTime(n)
 }
 
-func unixTime(n float64) time.Time {
-	if n > 1e12 {
-		return time.UnixMilli(int64(n)).UTC()
+// unixTime reads Unix seconds (milliseconds when above 1e12). A time past
+// year 9999 has no RFC 3339 form, so, like a negative one, it is unusable.
+func unixTime(n float64) (time.Time, bool) {
+	if n <= 0 || math.IsInf(n, 0) || math.IsNaN(n) || n > 1e17 {
+		return time.Time{}, false
 	}
-	sec, frac := math.Modf(n)
-	return time.Unix(int64(sec), int64(frac*1e9)).UTC()
+	var t time.Time
+	if n > 1e12 {
+		t = time.UnixMilli(int64(n)).UTC()
+	} else {
+		sec, frac := math.Modf(n)
+		t = time.Unix(int64(sec), int64(frac*1e9)).UTC()
+	}
+	return t, t.Year() <= 9999
 }
 
 func stringField(f map[string]json.RawMessage, key string) string {

@@ -208,7 +208,11 @@ func TestParseExpiry(t *testing.T) {
 		{"Unix seconds", `{"expired": ` + unix + `}`, want},
 		{"Unix milliseconds above 1e12", `{"expired": ` + unix + `000}`, want},
 		{"Unix seconds with a fraction", `{"expired": ` + unix + `.5}`, "2030-01-02T03:04:05.5Z"},
-		{"exactly 1e12 is seconds", `{"expired": 1000000000000}`, time.Unix(1e12, 0).UTC().Format(time.RFC3339Nano)},
+		// As seconds, 1e12 is in year 33658, past what RFC 3339 can write: no
+		// expiry (as milliseconds it would be 2001).
+		{"exactly 1e12 is seconds", `{"expired": 1000000000000}`, ""},
+		{"a time past year 9999 is no expiry", `{"expired": 253402300800}`, ""},
+		{"the last second of year 9999 is an expiry", `{"expired": 253402300799}`, "9999-12-31T23:59:59Z"},
 		{"an offset is converted to UTC", `{"expired": "2030-01-02T05:04:05+02:00"}`, want},
 		{"fractional RFC 3339", `{"expired": "2030-01-02T03:04:05.123Z"}`, "2030-01-02T03:04:05.123Z"},
 		{
