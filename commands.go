@@ -105,19 +105,16 @@ func (c *cli) writeJSONRows(rows []*core.Account) error {
 // encodeRows appends rows to buf, each on its own line after a comma
 // (except the very first row of the array).
 func encodeRows(buf *bytes.Buffer, rows []*core.Account, first bool) error {
-	enc := json.NewEncoder(buf)
-	enc.SetEscapeHTML(false)
+	b := buf.AvailableBuffer()
 	for i, r := range rows {
 		if i > 0 || !first {
-			buf.WriteString(",")
+			b = append(b, ',')
 		}
-		buf.WriteString("\n")
-		if err := enc.Encode(r); err != nil {
-			return err
-		}
-		buf.Truncate(buf.Len() - 1) // Encode's newline
+		b = append(b, '\n')
+		b = r.AppendJSON(b)
 	}
-	return nil
+	_, err := buf.Write(b)
+	return err
 }
 
 func (c *cli) noArgs() error {
