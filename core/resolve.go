@@ -22,6 +22,9 @@ type Resolver struct {
 	// accounts without exclusions, aliases or prefix share them. Built by
 	// prepared; nil means compute each time.
 	base map[string]baseModels
+	// aliasRules holds aliasRule's text for every known plan, by plan key;
+	// built by prepared along with base.
+	aliasRules map[string]string
 }
 
 // baseModels are a section's models with the built-ins, and their ids
@@ -38,6 +41,10 @@ func (r Resolver) prepared() Resolver {
 		return r
 	}
 	r.base = map[string]baseModels{}
+	r.aliasRules = make(map[string]string, len(r.Rules.Aliases))
+	for key, tier := range r.Rules.Aliases {
+		r.aliasRules[key] = r.aliasRuleText(key, tier)
+	}
 	add := func(provider, tier string, section []catalog.Model) {
 		details := withBuiltIns(section, catalog.BuiltIns(provider))
 		r.base[provider+"\x00"+tier] = baseModels{details: details, ids: detailIDs(details, "", false)}
@@ -168,21 +175,33 @@ func (r Resolver) findPlan(a *auth.Account) codexPlan {
 	return codexPlan{}
 }
 
+// planStrings is a Plan with room for the strings it points to: one
+// allocation per account instead of six.
+type planStrings struct {
+	plan                                     Plan
+	raw, source, stored, idToken, normalized string
+}
+
 func (r Resolver) resolveCodex(out *Account, a *auth.Account) (*Plan, []catalog.Model) {
 	p := r.findPlan(a)
-	plan := &Plan{}
+	ps := &planStrings{}
+	plan := &ps.plan
 	if p.source != "" {
-		plan.Raw, plan.Source = ptr(p.raw), ptr(p.source)
+		ps.raw, ps.source = p.raw, p.source
+		plan.Raw, plan.Source = &ps.raw, &ps.source
 	}
 	if a.StoredPlan.IsString {
-		plan.Stored = ptr(a.StoredPlan.Value)
+		ps.stored = a.StoredPlan.Value
+		plan.Stored = &ps.stored
 	}
 	if tok := a.IDToken; tok != nil && tok.Err == nil && tok.Claims.PlanType.IsString {
-		plan.IDToken = ptr(tok.Claims.PlanType.Value)
+		ps.idToken = tok.Claims.PlanType.Value
+		plan.IDToken = &ps.idToken
 	}
 	switch {
 	case p.known:
-		plan.Normalized = ptr(p.tier)
+		ps.normalized = p.tier
+		plan.Normalized = &ps.normalized
 		out.Tier = p.tier
 		plan.Rule = r.aliasRule(p)
 	case p.source != "":
@@ -200,14 +219,21 @@ func (r Resolver) resolveCodex(out *Account, a *auth.Account) (*Plan, []catalog.
 
 func (r Resolver) aliasRule(p codexPlan) string {
 	key := planKey(p.raw)
+	if text, ok := r.aliasRules[key]; ok {
+		return text
+	}
+	return r.aliasRuleText(key, p.tier)
+}
+
+func (r Resolver) aliasRuleText(key, tier string) string {
 	origin := r.Rules.Name
 	if _, ok := r.Rules.AliasOverrides[key]; ok {
 		origin = "--plan-alias, " + r.Rules.Name
 	}
-	if key == p.tier {
-		return fmt.Sprintf("plan %s (%s)", p.tier, origin)
+	if key == tier {
+		return fmt.Sprintf("plan %s (%s)", tier, origin)
 	}
-	return fmt.Sprintf("alias %s→%s (%s)", key, p.tier, origin)
+	return fmt.Sprintf("alias %s→%s (%s)", key, tier, origin)
 }
 
 func (r Resolver) policyOrigin() string {
@@ -448,9 +474,11 @@ func fileNamePlan(file, email string) string {
 	if n := len(base) - len(".json"); n >= 0 && strings.EqualFold(base[n:], ".json") {
 		base = base[:n]
 	}
-	i := strings.LastIndex(strings.ToLower(base), strings.ToLower(email)+"-")
-	if i < 0 {
-		return ""
+	// The last place where the email (any case) is followed by '-'.
+	for i := len(base) - len(email) - 1; i >= 0; i-- {
+		if base[i+len(email)] == '-' && strings.EqualFold(base[i:i+len(email)], email) {
+			return base[i+len(email)+1:]
+		}
 	}
-	return base[i+len(email)+1:]
+	return ""
 }

@@ -106,17 +106,27 @@ func RoughDuration(d time.Duration) string {
 // warnings change is replaced in the slice by a copy, never mutated, so
 // snapshots that share rows stay valid.
 func MarkDuplicates(accounts []*Account) {
-	groups := make(map[string][]int)
+	// Most keys are unique: remember the first row of each, and make a
+	// group only for a key seen again.
+	first := make(map[dupKey]int, len(accounts))
+	groups := map[dupKey][]int{}
 	for i, a := range accounts {
-		if key := duplicateKey(a); key != "" {
+		key, ok := duplicateKey(a)
+		if !ok {
+			continue
+		}
+		j, seen := first[key]
+		switch {
+		case !seen:
+			first[key] = i
+		case groups[key] == nil:
+			groups[key] = []int{j, i}
+		default:
 			groups[key] = append(groups[key], i)
 		}
 	}
 	want := make(map[int]string)
 	for _, g := range groups {
-		if len(g) < 2 {
-			continue
-		}
 		for _, i := range g {
 			a := accounts[i]
 			var others []string
@@ -151,16 +161,23 @@ func MarkDuplicates(accounts []*Account) {
 	}
 }
 
-func duplicateKey(a *Account) string {
+// dupKey is what makes two accounts the same: a provider and an account
+// id, or, without one, a provider and an email (any case).
+type dupKey struct {
+	provider, id string
+	byEmail      bool
+}
+
+func duplicateKey(a *Account) (dupKey, bool) {
 	switch {
 	case a.Error != nil || a.Provider == "":
-		return ""
+		return dupKey{}, false
 	case a.AccountID != "":
-		return a.Provider + "\x00id\x00" + a.AccountID
+		return dupKey{a.Provider, a.AccountID, false}, true
 	case a.Email != "":
-		return a.Provider + "\x00email\x00" + strings.ToLower(a.Email)
+		return dupKey{a.Provider, strings.ToLower(a.Email), true}, true
 	}
-	return ""
+	return dupKey{}, false
 }
 
 func (a *Account) warning(code string) *Warning {
