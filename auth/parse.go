@@ -12,9 +12,70 @@ import (
 	"unicode/utf8"
 )
 
-// expiryKeys are the keys that may carry an account's expiry, in the order
-// the proxy tries them (top level first, then inside a nested "token").
-var expiryKeys = []string{"expired", "expire", "expires_at", "expiresAt", "expiry", "expires"}
+// fieldKey names a top-level member that fill reads.
+type fieldKey int
+
+const (
+	mType fieldKey = iota
+	mEmail
+	mAccountID
+	mProxyURL
+	mNote
+	mLabel
+	mPlanType
+	mChatGPTPlanType
+	mDisabled
+	mPrefix
+	mPriority
+	mExcludedModels
+	mExcludedModelsLegacy
+	mModelAliases
+	mModelAliasesLegacy
+	mToken
+	mLastRefresh
+	mIDToken
+	mExpired // the expiry keys, in the order the proxy tries them
+	mExpire
+	mExpiresAt
+	mExpiresAtCamel
+	mExpiry
+	mExpires
+	numMembers
+)
+
+// memberNames are the members' keys, matched exactly, as the proxy's map
+// lookups do.
+var memberNames = [numMembers]string{
+	"type", "email", "account_id", "proxy_url", "note", "label", "plan_type", "chatgpt_plan_type", "disabled",
+	"prefix", "priority", "excluded_models", "excluded-models", "model_aliases", "model-aliases", "token",
+	"last_refresh", "id_token", "expired", "expire", "expires_at", "expiresAt", "expiry", "expires",
+}
+
+// expiryMembers may carry an account's expiry, in the order the proxy
+// tries them (top level first, then inside a nested "token").
+var expiryMembers = []fieldKey{mExpired, mExpire, mExpiresAt, mExpiresAtCamel, mExpiry, mExpires}
+
+var memberByName = func() map[string]fieldKey {
+	m := make(map[string]fieldKey, numMembers)
+	for i, name := range memberNames {
+		m[name] = fieldKey(i)
+	}
+	return m
+}()
+
+// fields holds the raw values of the members read from one object, by
+// member: an array, not a map, since every file is read this way. A member
+// that is absent is nil (a present one is never empty).
+type fields [numMembers]json.RawMessage
+
+func (f *fields) get(m fieldKey) (json.RawMessage, bool) { return f[m], f[m] != nil }
+
+// collect is an eachMember visitor that keeps the members fill reads.
+func (f *fields) collect(key, raw []byte) {
+	if m, ok := memberByName[string(key)]; ok {
+		f[m] = raw
+	}
+}
 
 // parses counts the files parsed since the program started.
 var parses atomic.Int64
@@ -28,55 +89,37 @@ func ParseCount() int64 { return parses.Load() }
 func Parse(file, path string, data []byte) *Account {
 	parses.Add(1)
 	a := &Account{File: file, Path: path, Size: int64(len(data)), Digest: Fingerprint(data)}
-	fields, err := decodeObject(data)
-	if err != nil {
+	var f fields
+	if err := decodeObject(data, &f); err != nil {
 		a.Err = err
 		return a
 	}
-	a.fill(fields)
+	a.fill(&f)
 	return a
 }
 
-// decodeObject checks that data is one JSON object and returns its members.
-// Keys are matched exactly, as the proxy's map lookups do.
-func decodeObject(data []byte) (map[string]json.RawMessage, error) {
+// decodeObject checks that data is one JSON object and returns the members
+// fill reads; a duplicated key keeps its last value, as in the proxy.
+func decodeObject(data []byte, f *fields) error {
 	// Only JSON's own whitespace: encoding/json, as the proxy reads files,
 	// rejects a file that starts with any other space.
 	trimmed := trimJSONSpace(data)
 	switch {
 	case len(trimmed) == 0:
-		return nil, errors.New("empty file")
-	case !utf8.Valid(trimmed) && bytes.IndexByte(trimmed, 0) >= 0:
-		return nil, errors.New("not JSON: binary content")
+		return errors.New("empty file")
+	case bytes.IndexByte(trimmed, 0) >= 0 && !utf8.Valid(trimmed):
+		return errors.New("not JSON: binary content")
 	case trimmed[0] != '{':
 		if json.Valid(trimmed) {
-			return nil, fmt.Errorf("not a JSON object: the file holds %s", jsonKind(trimmed[0]))
+			return fmt.Errorf("not a JSON object: the file holds %s", jsonKind(trimmed[0]))
 		}
-		return nil, errors.New("not JSON: does not start with '{'")
+		return errors.New("not JSON: does not start with '{'")
 	}
-	fields := make(map[string]json.RawMessage, 12)
-	err := eachMember(trimmed, func(key, raw []byte) {
-		// Keep only the members read, under interned names: no per-key copy.
-		if name, ok := readKeys[string(key)]; ok {
-			fields[name] = raw
-		}
-	})
-	if err != nil {
-		return nil, fmt.Errorf("invalid JSON: %s", describeSyntax(err, trimmed))
+	if err := eachMember(trimmed, f.collect); err != nil {
+		return fmt.Errorf("invalid JSON: %s", describeSyntax(err, trimmed))
 	}
-	return fields, nil
+	return nil
 }
-
-// readKeys are the top-level members fill reads, each mapped to itself.
-var readKeys = func() map[string]string {
-	m := map[string]string{}
-	for _, k := range append([]string{"type", "email", "account_id", "proxy_url", "note", "label", "plan_type",
-		"chatgpt_plan_type", "disabled", "prefix", "priority", "excluded_models", "excluded-models",
-		"model_aliases", "model-aliases", "token", "last_refresh", "id_token"}, expiryKeys...) {
-		m[k] = k
-	}
-	return m
-}()
 
 // trimJSONSpace trims JSON's own whitespace, and no other.
 func trimJSONSpace(data []byte) []byte { return bytes.Trim(data, " \t\r\n") }
@@ -96,22 +139,22 @@ func jsonKind(first byte) string {
 	}
 }
 
-func (a *Account) fill(f map[string]json.RawMessage) {
-	a.Provider = strings.ToLower(strings.TrimSpace(stringField(f, "type")))
-	a.Email = strings.TrimSpace(stringField(f, "email"))
-	a.AccountID = stringField(f, "account_id")
-	a.ProxyURL = stringField(f, "proxy_url")
-	a.Note = stringField(f, "note")
-	a.Label = stringField(f, "label")
-	a.StoredPlan = textField(f, "plan_type")
-	a.StoredChatGPTPlan = textField(f, "chatgpt_plan_type")
+func (a *Account) fill(f *fields) {
+	a.Provider = strings.ToLower(strings.TrimSpace(rawString(f[mType])))
+	a.Email = strings.TrimSpace(rawString(f[mEmail]))
+	a.AccountID = rawString(f[mAccountID])
+	a.ProxyURL = rawString(f[mProxyURL])
+	a.Note = rawString(f[mNote])
+	a.Label = rawString(f[mLabel])
+	a.StoredPlan = textField(f, mPlanType)
+	a.StoredChatGPTPlan = textField(f, mChatGPTPlanType)
 	a.readDisabled(f)
 	a.readPrefix(f)
 	a.readPriority(f)
 	a.readExclusions(f)
 	a.readAliases(f)
 	a.readExpiry(f)
-	if raw, ok := f["last_refresh"]; ok {
+	if raw, ok := f.get(mLastRefresh); ok {
 		if t, ok := parseTime(raw); ok {
 			a.LastRefresh = &t
 		}
@@ -123,8 +166,8 @@ func (a *Account) ignore(field, reason string) {
 	a.Ignored = append(a.Ignored, IgnoredField{Field: field, Reason: reason})
 }
 
-func (a *Account) readDisabled(f map[string]json.RawMessage) {
-	raw, ok := f["disabled"]
+func (a *Account) readDisabled(f *fields) {
+	raw, ok := f.get(mDisabled)
 	if !ok || isNull(raw) {
 		return
 	}
@@ -133,8 +176,8 @@ func (a *Account) readDisabled(f map[string]json.RawMessage) {
 	}
 }
 
-func (a *Account) readPrefix(f map[string]json.RawMessage) {
-	t := textField(f, "prefix")
+func (a *Account) readPrefix(f *fields) {
+	t := textField(f, mPrefix)
 	if t.Present && !t.IsString {
 		a.ignore("prefix", "not a string; the proxy ignores it")
 		return
@@ -142,8 +185,8 @@ func (a *Account) readPrefix(f map[string]json.RawMessage) {
 	a.Prefix = t.Value
 }
 
-func (a *Account) readPriority(f map[string]json.RawMessage) {
-	raw, ok := f["priority"]
+func (a *Account) readPriority(f *fields) {
+	raw, ok := f.get(mPriority)
 	if !ok || isNull(raw) {
 		return
 	}
@@ -158,15 +201,16 @@ func (a *Account) readPriority(f map[string]json.RawMessage) {
 
 // readExclusions reads excluded_models, or the legacy excluded-models when
 // the canonical key is absent. Only a list is honoured, as by the proxy.
-func (a *Account) readExclusions(f map[string]json.RawMessage) {
-	key := "excluded_models"
-	raw, ok := f[key]
+func (a *Account) readExclusions(f *fields) {
+	m := mExcludedModels
+	raw, ok := f.get(m)
 	if !ok {
-		key = "excluded-models"
-		if raw, ok = f[key]; !ok {
+		m = mExcludedModelsLegacy
+		if raw, ok = f.get(m); !ok {
 			return
 		}
 	}
+	key := memberNames[m]
 	a.ExcludedModelsKey = key
 	if isNull(raw) {
 		return
@@ -194,15 +238,16 @@ func (a *Account) readExclusions(f map[string]json.RawMessage) {
 
 // readAliases reads model_aliases, or the legacy model-aliases when the
 // canonical key is absent.
-func (a *Account) readAliases(f map[string]json.RawMessage) {
-	key := "model_aliases"
-	raw, ok := f[key]
+func (a *Account) readAliases(f *fields) {
+	m := mModelAliases
+	raw, ok := f.get(m)
 	if !ok {
-		key = "model-aliases"
-		if raw, ok = f[key]; !ok {
+		m = mModelAliasesLegacy
+		if raw, ok = f.get(m); !ok {
 			return
 		}
 	}
+	key := memberNames[m]
 	a.ModelAliasesKey = key
 	if isNull(raw) {
 		return
@@ -241,22 +286,22 @@ func (a *Account) readAliases(f map[string]json.RawMessage) {
 	}
 }
 
-func (a *Account) readExpiry(f map[string]json.RawMessage) {
+func (a *Account) readExpiry(f *fields) {
 	if t, ok := firstTime(f); ok {
 		a.ExpiresAt = &t
 		return
 	}
-	var token map[string]json.RawMessage
-	if raw, ok := f["token"]; ok && json.Unmarshal(raw, &token) == nil {
-		if t, ok := firstTime(token); ok {
+	var token fields
+	if raw, ok := f.get(mToken); ok && firstByte(raw) == '{' && eachMember(raw, token.collect) == nil {
+		if t, ok := firstTime(&token); ok {
 			a.ExpiresAt = &t
 		}
 	}
 }
 
-func firstTime(f map[string]json.RawMessage) (time.Time, bool) {
-	for _, k := range expiryKeys {
-		if raw, ok := f[k]; ok {
+func firstTime(f *fields) (time.Time, bool) {
+	for _, m := range expiryMembers {
+		if raw, ok := f.get(m); ok {
 			if t, ok := parseTime(raw); ok {
 				return t, true
 			}
@@ -265,8 +310,8 @@ func firstTime(f map[string]json.RawMessage) (time.Time, bool) {
 	return time.Time{}, false
 }
 
-func (a *Account) readIDToken(f map[string]json.RawMessage) {
-	raw, ok := f["id_token"]
+func (a *Account) readIDToken(f *fields) {
+	raw, ok := f.get(mIDToken)
 	if !ok || isNull(raw) {
 		return
 	}
@@ -322,12 +367,8 @@ func unixTime(n float64) (time.Time, bool) {
 	return t, t.Year() <= 9999
 }
 
-func stringField(f map[string]json.RawMessage, key string) string {
-	return rawString(f[key])
-}
-
-func textField(f map[string]json.RawMessage, key string) Text {
-	raw, ok := f[key]
+func textField(f *fields, m fieldKey) Text {
+	raw, ok := f.get(m)
 	if !ok {
 		return Text{}
 	}
