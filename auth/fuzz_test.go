@@ -66,6 +66,7 @@ func FuzzDecodeIDToken(f *testing.F) {
 		enc([]byte(`{"alg":"RS256"}`)) + "." + enc([]byte(`{"email":"a@example.com","exp":1767225600}`)) + ".c2ln",
 		enc([]byte(`{"alg":"none"}`)) + "." + enc([]byte(`{"https://api.openai.com/auth":{"chatgpt_plan_type":2,"organizations":[1,{"id":3}]}}`)) + ".",
 		enc([]byte(`{"alg":"XS1"}`)) + "." + enc([]byte(`[1]`)) + ".",
+		enc([]byte(`{"alg":"RS256"}`)) + "." + enc([]byte(`{"https://api.openai.com/auth":{"chatgpt_plan_type":"pro"},"https://api.openai.com/auth":{}}`)) + ".c2ln",
 	} {
 		f.Add(s)
 	}
@@ -95,6 +96,14 @@ func FuzzDecodeIDToken(f *testing.F) {
 		}
 		if email, ok := m["email"].(string); ok && got.Claims.Email != email {
 			t.Fatalf("email = %q, payload has %q", got.Claims.Email, email)
+		}
+		// The plan is read as encoding/json reads the namespace: the last
+		// of a repeated key, and only from an object.
+		ns, _ := m[openAIAuthClaim].(map[string]any)
+		raw, present := ns["chatgpt_plan_type"]
+		plan, isString := raw.(string)
+		if p := got.Claims.PlanType; p.Present != present || p.IsString != isString || p.Value != plan {
+			t.Fatalf("plan %+v, payload's namespace has %#v", p, ns)
 		}
 	})
 }

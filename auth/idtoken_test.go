@@ -142,6 +142,27 @@ func TestDecodeIDTokenReadsClaims(t *testing.T) {
 			want:  Claims{Email: "d@example.com"},
 		},
 		{
+			name: "a repeated namespace: the last one counts, as in a map",
+			token: rawToken(`{"alg":"RS256"}`, `{"https://api.openai.com/auth":{"chatgpt_plan_type":"pro","chatgpt_user_id":"u1",`+
+				`"organizations":[{"id":"org-1"}]},"email":"f@example.com","https://api.openai.com/auth":{"chatgpt_plan_type":"team"}}`, "c2ln"),
+			want: Claims{Email: "f@example.com", PlanType: str("team")},
+		},
+		{
+			name:  "a repeated namespace that is not an object clears the first",
+			token: rawToken(`{"alg":"RS256"}`, `{"https://api.openai.com/auth":{"chatgpt_plan_type":"pro"},"https://api.openai.com/auth":null}`, "c2ln"),
+			want:  Claims{},
+		},
+		{
+			name:  "a namespace nested deeper is not the namespace",
+			token: rawToken(`{"alg":"RS256"}`, `{"x":{"https://api.openai.com/auth":{"chatgpt_plan_type":"pro"}},"sub":"s"}`, "c2ln"),
+			want:  Claims{Subject: "s"},
+		},
+		{
+			name:  "an escaped namespace key is the namespace",
+			token: rawToken(`{"alg":"RS256"}`, `{"https:\/\/api.openai.com\/auth":{"chatgpt_plan_type":"plus"}}`, "c2ln"),
+			want:  Claims{PlanType: str("plus")},
+		},
+		{
 			name:  "alg none gives the claims",
 			token: rawToken(`{"alg":"none"}`, `{"email":"e@example.com","https://api.openai.com/auth":{"chatgpt_plan_type":"free"}}`, ""),
 			want:  Claims{Email: "e@example.com", PlanType: str("free")},
