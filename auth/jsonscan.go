@@ -403,6 +403,25 @@ func keyBytes(raw []byte, escaped bool) []byte {
 	return []byte(k)
 }
 
+// commonStrings are values that recur in nearly every file (providers,
+// plans, claim values): reading one returns the shared copy instead of
+// allocating a new one, ten thousand times over in a large folder.
+var commonStrings = func() map[string]string {
+	m := map[string]string{}
+	for _, s := range []string{
+		"codex", "claude", "gemini", "gemini-cli", "vertex", "aistudio", "antigravity", "kimi", "qwen", "xai", "iflow",
+		"free", "plus", "pro", "team", "business", "enterprise", "edu", "go", "k12",
+		"owner", "admin", "member", "reader", "Personal", "https://auth.openai.com",
+	} {
+		m[s] = s
+	}
+	return m
+}()
+
+// maxCommonLen is the longest of commonStrings: longer text (emails, ids)
+// is not looked up.
+const maxCommonLen = len("https://auth.openai.com")
+
 // unquote returns the string a validated raw JSON string holds.
 func unquote(raw []byte) (string, bool) {
 	if len(raw) < 2 || raw[0] != '"' {
@@ -417,6 +436,11 @@ func unquote(raw []byte) (string, bool) {
 		}
 	}
 	if simple {
+		if len(inner) <= maxCommonLen {
+			if s, ok := commonStrings[string(inner)]; ok {
+				return s, true
+			}
+		}
 		return string(inner), true
 	}
 	var s string

@@ -6,10 +6,12 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"time"
 	"unicode/utf8"
+	"unsafe"
 )
 
 // fieldKey names a top-level member that fill reads.
@@ -334,7 +336,8 @@ func (a *Account) readIDToken(f *fields) {
 func parseTime(raw json.RawMessage) (time.Time, bool) {
 	switch firstByte(raw) {
 	case '"':
-		s := strings.TrimSpace(rawString(raw))
+		s, _ := borrowString(raw) // parsed here, never kept
+		s = strings.TrimSpace(s)
 		for _, layout := range []string{time.RFC3339Nano, "2006-01-02T15:04:05", "2006-01-02 15:04:05", "2006-01-02"} {
 			if t, err := time.Parse(layout, s); err == nil {
 				return t.UTC(), true
@@ -344,8 +347,9 @@ func parseTime(raw json.RawMessage) (time.Time, bool) {
 	case 'n', 't', 'f', '[', '{', 0:
 		return time.Time{}, false
 	}
-	var n float64
-	if json.Unmarshal(raw, &n) != nil {
+	// A number the scanner has validated: parsed in place.
+	n, err := strconv.ParseFloat(unsafe.String(&raw[0], len(raw)), 64)
+	if err != nil {
 		return time.Time{}, false
 	}
 	return unixTime(n)
