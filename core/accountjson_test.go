@@ -74,4 +74,3 @@ func FuzzAppendJSONString(f *testing.F) {
 		}
 	})
 }
-
