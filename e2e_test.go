@@ -185,3 +185,21 @@ func TestNoColorIsHonoured(t *testing.T) {
 		term.send("q")
 	}
 }
+
+// TestMouseIsOffByDefault: the running TUI never asks the terminal for mouse
+// reports, so the terminal's own selection and scrolling keep working. tmux
+// tracks what each pane's program asked for; a pane that asks for mouse
+// reports shows the check can fail.
+func TestMouseIsOffByDefault(t *testing.T) {
+	term := startTerminal(t, 140, 40, nil, "--auth-dir", refDir, "--offline", "--catalog", refModels)
+	term.waitText("30 accounts")
+	const flags = "#{mouse_any_flag}#{mouse_standard_flag}#{mouse_button_flag}#{mouse_all_flag}#{mouse_sgr_flag}"
+	if got := strings.TrimSpace(term.tmux("display", "-p", "-t", "main", flags)); got != "00000" {
+		t.Errorf("the TUI turned on mouse reports (tmux flags %s)", got)
+	}
+	term.tmux("new-session", "-d", "-s", "control", `printf '\033[?1002h\033[?1006h'; sleep 30`)
+	term.waitFor("the control pane to ask for mouse reports", func(string) bool {
+		return strings.TrimSpace(term.tmux("display", "-p", "-t", "control", flags)) != "00000"
+	})
+	term.send("q")
+}
