@@ -428,14 +428,7 @@ func unquote(raw []byte) (string, bool) {
 		return "", false
 	}
 	inner := raw[1 : len(raw)-1]
-	simple := utf8.Valid(inner)
-	for _, c := range inner {
-		if c == '\\' {
-			simple = false
-			break
-		}
-	}
-	if simple {
+	if bytes.IndexByte(inner, '\\') < 0 && utf8.Valid(inner) {
 		if len(inner) <= maxCommonLen {
 			if s, ok := commonStrings[string(inner)]; ok {
 				return s, true
