@@ -52,20 +52,16 @@ func (c *cli) writeJSONRows(rows []*core.Account) error {
 	const batch = 128
 	batches := (len(rows) + batch - 1) / batch
 	workers := min(runtime.GOMAXPROCS(0), max(1, batches))
-	type result struct {
-		buf *bytes.Buffer
-		err error
-	}
-	ready := make([]chan result, batches)
+	ready := make([]chan *bytes.Buffer, batches)
 	for i := range ready {
-		ready[i] = make(chan result, 1)
+		ready[i] = make(chan *bytes.Buffer, 1)
 	}
 	free := make(chan *bytes.Buffer, 2*workers) // also bounds the batches in flight
 	for range cap(free) {
 		free <- new(bytes.Buffer)
 	}
 	var next atomic.Int64
-	stop := make(chan struct{})
+	stop := make(chan struct{}) // closed when the writing ends, early or not
 	defer close(stop)
 	for range workers {
 		go func() {
@@ -81,7 +77,8 @@ func (c *cli) writeJSONRows(rows []*core.Account) error {
 					return
 				}
 				buf.Reset()
-				ready[k] <- result{buf, encodeRows(buf, rows[k*batch:min((k+1)*batch, len(rows))], k == 0)}
+				encodeRows(buf, rows[k*batch:min((k+1)*batch, len(rows))], k == 0)
+				ready[k] <- buf
 			}
 		}()
 	}
@@ -89,14 +86,11 @@ func (c *cli) writeJSONRows(rows []*core.Account) error {
 		return err
 	}
 	for k := range batches {
-		r := <-ready[k]
-		if r.err != nil {
-			return r.err
-		}
-		if _, err := c.stdout.Write(r.buf.Bytes()); err != nil {
+		buf := <-ready[k]
+		if _, err := c.stdout.Write(buf.Bytes()); err != nil {
 			return err
 		}
-		free <- r.buf
+		free <- buf
 	}
 	_, err := io.WriteString(c.stdout, "\n]\n")
 	return err
@@ -104,7 +98,7 @@ func (c *cli) writeJSONRows(rows []*core.Account) error {
 
 // encodeRows appends rows to buf, each on its own line after a comma
 // (except the very first row of the array).
-func encodeRows(buf *bytes.Buffer, rows []*core.Account, first bool) error {
+func encodeRows(buf *bytes.Buffer, rows []*core.Account, first bool) {
 	b := buf.AvailableBuffer()
 	for i, r := range rows {
 		if i > 0 || !first {
@@ -113,8 +107,7 @@ func encodeRows(buf *bytes.Buffer, rows []*core.Account, first bool) error {
 		b = append(b, '\n')
 		b = r.AppendJSON(b)
 	}
-	_, err := buf.Write(b)
-	return err
+	buf.Write(b)
 }
 
 func (c *cli) noArgs() error {
