@@ -66,15 +66,22 @@ func (c *cli) writeJSONRows(rows []*core.Account) error {
 	for range workers {
 		go func() {
 			for {
-				k := int(next.Add(1) - 1)
-				if k >= batches {
-					return
-				}
+				// A buffer first, then a batch: every batch claimed holds a
+				// buffer, so the one the writer waits for always finishes
+				// (claiming first could leave it waiting for a buffer held
+				// by later batches, all waiting for the writer).
 				var buf *bytes.Buffer
 				select {
 				case buf = <-free:
 				case <-stop:
 					return
+				}
+				k := int(next.Add(1) - 1)
+				if k >= batches {
+					return
+				}
+				if testHookBatchClaimed != nil {
+					testHookBatchClaimed(k)
 				}
 				buf.Reset()
 				encodeRows(buf, rows[k*batch:min((k+1)*batch, len(rows))], k == 0)
@@ -95,6 +102,10 @@ func (c *cli) writeJSONRows(rows []*core.Account) error {
 	_, err := io.WriteString(c.stdout, "\n]\n")
 	return err
 }
+
+// testHookBatchClaimed, when a test sets it, runs as a worker of
+// writeJSONRows claims batch k.
+var testHookBatchClaimed func(k int)
 
 // encodeRows appends rows to buf, each on its own line after a comma
 // (except the very first row of the array).

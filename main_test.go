@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/tierscope/tierscope/demo"
 )
@@ -688,5 +689,32 @@ func TestListJSONStopsOnAWriteError(t *testing.T) {
 	code := run([]string{"list", "--json", "--auth-dir", dir, "--offline"}, &failingWriter{n: 50 << 10}, &errOut, func(k string) string { return env[k] })
 	if code == 0 || !strings.Contains(errOut.String(), "disk full") {
 		t.Fatalf("exit %d, stderr %q; want a failure that names the write error", code, errOut.String())
+	}
+}
+
+// TestListJSONNeverWaitsOnItself: the first batch's worker is held up
+// while the others run ahead and fill every buffer; the writer must still
+// get the first batch (a worker that claimed it before holding a buffer
+// would wait forever for one, and so would the writer).
+func TestListJSONNeverWaitsOnItself(t *testing.T) {
+	dir := t.TempDir()
+	if _, err := demo.Generate(dir, demo.Options{Count: 1000, Seed: 7}); err != nil {
+		t.Fatal(err)
+	}
+	testHookBatchClaimed = func(k int) {
+		if k == 0 {
+			time.Sleep(200 * time.Millisecond)
+		}
+	}
+	defer func() { testHookBatchClaimed = nil }()
+	done := make(chan result, 1)
+	go func() { done <- runCLI(t, nil, "list", "--json", "--auth-dir", dir, "--offline") }()
+	select {
+	case r := <-done:
+		if r.code != 0 || strings.Count(r.stdout, "\n") < 1000 {
+			t.Fatalf("exit %d, %d lines: %s", r.code, strings.Count(r.stdout, "\n"), r.stderr)
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("list --json hung: its writer and encoders wait on each other")
 	}
 }
