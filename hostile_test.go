@@ -75,6 +75,7 @@ func TestHostileInputsGiveRowsWithClearErrors(t *testing.T) {
 		"numbers-for-strings.json": "",
 		"escaped-keys.json":        "",
 		"far-future-times.json":    "",
+		"offset-past-9999.json":    "",
 	}
 	if os.Geteuid() == 0 {
 		errs["device.json"] = "not a regular file"
@@ -100,6 +101,9 @@ func TestHostileInputsGiveRowsWithClearErrors(t *testing.T) {
 	// not a failed listing.
 	if x := rows["far-future-times.json"]; x.ExpiresAt != nil || x.Plan == nil || x.Plan.Raw == nil || *x.Plan.Raw != "plus" {
 		t.Errorf("far-future times: %+v", x)
+	}
+	if x := rows["offset-past-9999.json"]; x.ExpiresAt != nil || x.Email != "offset@example.com" {
+		t.Errorf("an offset that carries a time past year 9999: %+v", x)
 	}
 	if x := rows["numbers-for-strings.json"]; x.Provider != "" || !hasWarning(x, "ignored_field") {
 		t.Errorf("numbers where strings belong: %+v", x)

@@ -340,7 +340,8 @@ func parseTime(raw json.RawMessage) (time.Time, bool) {
 		s = strings.TrimSpace(s)
 		for _, layout := range []string{time.RFC3339Nano, "2006-01-02T15:04:05", "2006-01-02 15:04:05", "2006-01-02"} {
 			if t, err := time.Parse(layout, s); err == nil {
-				return t.UTC(), true
+				// An offset can carry 9999-12-31 into year 10000.
+				return t.UTC(), writable(t.UTC())
 			}
 		}
 		return time.Time{}, false
@@ -355,8 +356,12 @@ func parseTime(raw json.RawMessage) (time.Time, bool) {
 	return unixTime(n)
 }
 
-// unixTime reads Unix seconds (milliseconds when above 1e12). A time past
-// year 9999 has no RFC 3339 form, so, like a negative one, it is unusable.
+// writable reports whether t has an RFC 3339 form (years 0 to 9999): a
+// time outside them cannot be written in JSON, so it is unusable, like a
+// negative Unix time.
+func writable(t time.Time) bool { return t.Year() >= 0 && t.Year() <= 9999 }
+
+// unixTime reads Unix seconds (milliseconds when above 1e12); see writable.
 func unixTime(n float64) (time.Time, bool) {
 	if n <= 0 || math.IsInf(n, 0) || math.IsNaN(n) || n > 1e17 {
 		return time.Time{}, false
@@ -368,7 +373,7 @@ func unixTime(n float64) (time.Time, bool) {
 		sec, frac := math.Modf(n)
 		t = time.Unix(int64(sec), int64(frac*1e9)).UTC()
 	}
-	return t, t.Year() <= 9999
+	return t, writable(t)
 }
 
 func textField(f *fields, m fieldKey) Text {

@@ -213,6 +213,8 @@ func TestParseExpiry(t *testing.T) {
 		{"exactly 1e12 is seconds", `{"expired": 1000000000000}`, ""},
 		{"a time past year 9999 is no expiry", `{"expired": 253402300800}`, ""},
 		{"the last second of year 9999 is an expiry", `{"expired": 253402300799}`, "9999-12-31T23:59:59Z"},
+		{"an offset that carries a time into year 10000 is no expiry", `{"expired": "9999-12-31T23:30:00-01:00"}`, ""},
+		{"an offset that carries a time before year 0 is no expiry", `{"expired": "0000-01-01T00:10:00+01:00"}`, ""},
 		{"an offset is converted to UTC", `{"expired": "2030-01-02T05:04:05+02:00"}`, want},
 		{"fractional RFC 3339", `{"expired": "2030-01-02T03:04:05.123Z"}`, "2030-01-02T03:04:05.123Z"},
 		{
