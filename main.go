@@ -262,20 +262,17 @@ func (c *cli) checkFlags() error {
 }
 
 func (c *cli) dispatch() error {
-	if c.name() != "" && c.name() != "demo" {
+	if c.name() != "" && c.name() != "demo" && os.Getenv("GOGC") == "" && os.Getenv("GOMEMLIMIT") == "" {
 		// A headless command is a short batch job: nearly everything a
 		// collection would mark is still live when it exits. Collect
 		// rarely (once for 10,000 accounts instead of four times: list
 		// --json 175 -> 163 ms, peak near 55 MB; bench/run measures both),
-		// under a soft limit that keeps a far larger folder bounded. The
-		// TUI, long-lived, keeps the defaults; so does an explicit GOGC or
-		// GOMEMLIMIT.
-		if os.Getenv("GOGC") == "" {
-			debug.SetGCPercent(800)
-		}
-		if os.Getenv("GOMEMLIMIT") == "" {
-			debug.SetMemoryLimit(256 << 20)
-		}
+		// under a soft limit that keeps a far larger folder bounded
+		// without collecting all the time (that would take some 200,000
+		// accounts). The TUI, long-lived, keeps the defaults; so does a
+		// GOGC or GOMEMLIMIT set in the environment.
+		debug.SetGCPercent(800)
+		debug.SetMemoryLimit(512 << 20)
 	}
 	if c.showVersion {
 		fmt.Fprintln(c.stdout, "tierscope "+buildVersion())
