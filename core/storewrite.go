@@ -276,6 +276,29 @@ func PreparePlanWrites(ctx context.Context, src auth.Source, accounts []*Account
 	return out
 }
 
+// EachPlanWrite hands fn the prepared write of each account, in order, as
+// PreparePlanWrites prepares them, but a folder's files one at a time: a
+// dry run over 10,000 files never holds them all. A store's records come
+// from one dry run first. It stops at fn's first error.
+func EachPlanWrite(ctx context.Context, src auth.Source, accounts []*Account, fn func(PreparedWrite) error) error {
+	if _, ok := src.(auth.BatchWriter); ok {
+		for _, p := range PreparePlanWrites(ctx, src, accounts) {
+			if err := fn(p); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	for _, a := range accounts {
+		var p PreparedWrite
+		p.Write, p.Needed, p.Err = PreparePlanWrite(a)
+		if err := fn(p); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // indentJSON lays a record's JSONB text (one line) out for a diff.
 func indentJSON(data []byte) []byte {
 	var b bytes.Buffer
