@@ -261,6 +261,15 @@ func (c *cli) checkFlags() error {
 	return nil
 }
 
+// collectAsUsual puts the collector back to its default pace, when
+// dispatch had held it back: for a command whose work after the scan is
+// mostly garbage rather than live data.
+func collectAsUsual() {
+	if os.Getenv("GOGC") == "" && os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetGCPercent(100)
+	}
+}
+
 func (c *cli) dispatch() error {
 	if c.name() != "" && c.name() != "demo" && os.Getenv("GOGC") == "" && os.Getenv("GOMEMLIMIT") == "" {
 		// A headless command is a short batch job: nearly everything a
@@ -269,8 +278,10 @@ func (c *cli) dispatch() error {
 		// --json 175 -> 163 ms, peak near 55 MB; bench/run measures both),
 		// under a soft limit that keeps a far larger folder bounded
 		// without collecting all the time (that would take some 200,000
-		// accounts). The TUI, long-lived, keeps the defaults; so does a
-		// GOGC or GOMEMLIMIT set in the environment.
+		// accounts). Commands whose work after the scan is mostly garbage
+		// (normalize, diff) return to the usual pace then: collectAsUsual.
+		// The TUI, long-lived, keeps the defaults; so does a GOGC or
+		// GOMEMLIMIT set in the environment.
 		debug.SetGCPercent(800)
 		debug.SetMemoryLimit(512 << 20)
 	}
