@@ -480,16 +480,7 @@ func (t accountTable) emptyText() string {
 func (t accountTable) headerLine() string {
 	var b strings.Builder
 	b.WriteString(strings.Repeat(" ", markerWidth))
-	first := true
-	for c := range numColumns {
-		w := t.widths[c]
-		if w == 0 {
-			continue
-		}
-		if !first {
-			b.WriteString(strings.Repeat(" ", t.gap()))
-		}
-		first = false
+	t.eachColumn(&b, func(c column, w int) {
 		title, style := columnTitles[c], t.styles.ColumnHeader
 		if c == t.sortCol && !t.filter.ranked {
 			// The arrow survives a narrow column; the title is cut.
@@ -504,8 +495,26 @@ func (t accountTable) headerLine() string {
 		} else {
 			b.WriteString(style.Render(fit(title, w)))
 		}
-	}
+	})
 	return padLine(b.String(), t.width)
+}
+
+// eachColumn calls cell for every column shown, in order, with its width,
+// writing the gap between columns to b.
+func (t accountTable) eachColumn(b *strings.Builder, cell func(c column, w int)) {
+	gap := strings.Repeat(" ", t.gap())
+	first := true
+	for c := range numColumns {
+		w := t.widths[c]
+		if w == 0 {
+			continue
+		}
+		if !first {
+			b.WriteString(gap)
+		}
+		first = false
+		cell(c, w)
+	}
 }
 
 // rowLine renders one row. The cursor row is one plain text in the
@@ -518,16 +527,7 @@ func (t accountTable) rowLine(r *row, selected bool) string {
 		marker = "▸ "
 	}
 	b.WriteString(marker)
-	first := true
-	for c := range numColumns {
-		w := t.widths[c]
-		if w == 0 {
-			continue
-		}
-		if !first {
-			b.WriteString(strings.Repeat(" ", t.gap()))
-		}
-		first = false
+	t.eachColumn(&b, func(c column, w int) {
 		switch c {
 		case colModels:
 			b.WriteString(fitRight(r.cells[c], w))
@@ -538,7 +538,7 @@ func (t accountTable) rowLine(r *row, selected bool) string {
 		default:
 			b.WriteString(fit(r.cells[c], w))
 		}
-	}
+	})
 	line := padLine(b.String(), t.width)
 	if selected {
 		if t.focused {
