@@ -297,14 +297,14 @@ func (c *cli) runNormalize() error {
 		return err
 	}
 	// One file's diff at a time, so a dry run over a large folder streams.
-	err = core.EachPlanWrite(contextBackground(), src, accounts, func(p core.PreparedWrite) error {
+	for p := range core.PlanWrites(contextBackground(), src, accounts) {
 		switch {
 		case p.Err != nil:
 			failed++
 			fmt.Fprintf(c.stderr, "tierscope: %v\n", p.Err)
-			return nil
+			continue
 		case !p.Needed:
-			return nil
+			continue
 		}
 		changed++
 		w := p.Write
@@ -314,11 +314,9 @@ func (c *cli) runNormalize() error {
 			// be, so mask it here explicitly.
 			diff = auth.Redact(diff)
 		}
-		_, err := io.WriteString(c.stdout, diff)
-		return err
-	})
-	if err != nil {
-		return err
+		if _, err := io.WriteString(c.stdout, diff); err != nil {
+			return err
+		}
 	}
 	fmt.Fprintf(c.stderr, "%d of %d file(s) would change (%s)", changed, len(accounts), core.PlanTypeKey)
 	if failed > 0 {

@@ -8,6 +8,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"iter"
+	"slices"
 	"time"
 
 	"github.com/tierscope/tierscope/auth"
@@ -234,20 +236,42 @@ type PreparedWrite struct {
 	Err    error
 }
 
-// PreparePlanWrites prepares the write of each account, as
-// PreparePlanWrite does for a file. For a source that writes its records
-// itself (a store), the records are read through it in one dry run (no
-// lock, no write), and Before and After are the record's JSONB content,
-// indented for a diff. src may be nil: files.
+// PreparePlanWrites prepares the write of each account: PlanWrites,
+// collected.
 func PreparePlanWrites(ctx context.Context, src auth.Source, accounts []*Account) []PreparedWrite {
-	out := make([]PreparedWrite, len(accounts))
-	bw, ok := src.(auth.BatchWriter)
-	if !ok {
-		for i, a := range accounts {
-			out[i].Write, out[i].Needed, out[i].Err = PreparePlanWrite(a)
+	return slices.Collect(PlanWrites(ctx, src, accounts))
+}
+
+// PlanWrites yields the write each account would get, in order, as
+// PreparePlanWrite prepares it for a file: one file at a time, so a dry run
+// over 10,000 files never holds them all. For a source that writes its
+// records itself (a store), the records are read through it in one dry run
+// (no lock, no write) first, and Before and After are the record's JSONB
+// content, indented for a diff. src may be nil: files.
+func PlanWrites(ctx context.Context, src auth.Source, accounts []*Account) iter.Seq[PreparedWrite] {
+	return func(yield func(PreparedWrite) bool) {
+		bw, ok := src.(auth.BatchWriter)
+		if !ok {
+			for _, a := range accounts {
+				var p PreparedWrite
+				p.Write, p.Needed, p.Err = PreparePlanWrite(a)
+				if !yield(p) {
+					return
+				}
+			}
+			return
 		}
-		return out
+		for _, p := range prepareRecordWrites(ctx, bw, accounts) {
+			if !yield(p) {
+				return
+			}
+		}
 	}
+}
+
+// prepareRecordWrites is PlanWrites for a store: one dry run of every edit.
+func prepareRecordWrites(ctx context.Context, bw auth.BatchWriter, accounts []*Account) []PreparedWrite {
+	out := make([]PreparedWrite, len(accounts))
 	outcomes := make([]WriteOutcome, len(accounts))
 	all := make([]int, len(accounts))
 	for i := range all {
@@ -274,29 +298,6 @@ func PreparePlanWrites(ctx context.Context, src auth.Source, accounts []*Account
 			Before: indentJSON(r.Before), After: indentJSON(r.After)}
 	}
 	return out
-}
-
-// EachPlanWrite hands fn the prepared write of each account, in order, as
-// PreparePlanWrites prepares them, but a folder's files one at a time: a
-// dry run over 10,000 files never holds them all. A store's records come
-// from one dry run first. It stops at fn's first error.
-func EachPlanWrite(ctx context.Context, src auth.Source, accounts []*Account, fn func(PreparedWrite) error) error {
-	if _, ok := src.(auth.BatchWriter); ok {
-		for _, p := range PreparePlanWrites(ctx, src, accounts) {
-			if err := fn(p); err != nil {
-				return err
-			}
-		}
-		return nil
-	}
-	for _, a := range accounts {
-		var p PreparedWrite
-		p.Write, p.Needed, p.Err = PreparePlanWrite(a)
-		if err := fn(p); err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 // indentJSON lays a record's JSONB text (one line) out for a diff.
